@@ -1,0 +1,52 @@
+package client
+
+import (
+	"fmt"
+	"time"
+
+	"mellium.im/xmpp/jid"
+)
+
+// Config describes one account's connection.
+type Config struct {
+	JID       jid.JID // bare JID of the account; a resourcepart here is the resource to request
+	Password  string
+	Server    string // "host:port" to connect to instead of DNS SRV lookups
+	DirectTLS bool   // with Server: TLS from the first byte (XEP-0368) instead of STARTTLS
+	TLS       TLSPolicy
+	Priority  int
+
+	// RosterVersion returns the version of the roster we hold, or "" for
+	// none; it is asked at every login. Nil means no versioning.
+	RosterVersion func() string
+
+	PingInterval time.Duration // idle time before a keepalive ping (default 60s)
+	PingTimeout  time.Duration // how long a ping may take (default 15s)
+	DialTimeout  time.Duration // dial, TLS, SASL and bind together (default 30s)
+	MinBackoff   time.Duration // first reconnect wait (default 1s)
+	MaxBackoff   time.Duration // longest reconnect wait (default 5m)
+	MaxStanza    int           // bytes of text in one stanza before it is dropped (default 1 MiB)
+}
+
+func (c *Config) applyDefaults() {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&c.PingInterval, 60*time.Second)
+	def(&c.PingTimeout, 15*time.Second)
+	def(&c.DialTimeout, 30*time.Second)
+	def(&c.MinBackoff, time.Second)
+	def(&c.MaxBackoff, 5*time.Minute)
+	if c.MaxStanza <= 0 {
+		c.MaxStanza = 1 << 20
+	}
+}
+
+func (c *Config) validate() error {
+	if c.JID.Localpart() == "" || c.JID.Domainpart() == "" {
+		return fmt.Errorf("account %q: need a JID of the form user@domain", c.JID)
+	}
+	return nil
+}

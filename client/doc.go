@@ -1,0 +1,25 @@
+// Package client is the stream engine: it owns one account's connection to
+// an XMPP server and turns it into typed events.
+//
+// An Engine dials (DNS SRV, XEP-0368 direct TLS, or a fixed host:port),
+// secures the stream (STARTTLS or direct TLS, certificates verified against
+// the system roots, an extra CA file or pinned fingerprints), authenticates
+// with the strongest SASL mechanism both sides know, binds a resource,
+// fetches the roster (with versioning) and sends initial presence. While
+// online it reads stanzas and posts event.Event values to one channel; it
+// keeps the connection alive with XEP-0199 pings and reconnects with
+// exponential backoff and jitter when the connection is lost.
+//
+// Methods that send (SendMessage, SetPresence, …) never wait on the network:
+// they queue the stanza for a per-connection writer and return, so the
+// event loop that calls them is never blocked by a slow server.
+//
+// Work-arounds for mellium.im/xmpp v0.22.0 live here: its client resource
+// binding never sends the requested resource (bind.go has a fixed copy), a
+// handler inside Serve must not wait on an IQ (replies are awaited on other
+// goroutines), and roster pushes are not checked against their sender
+// (handler.go drops pushes not from our own account).
+//
+// This package must not import the UI, storage or the command table: it
+// knows nothing of screens or SQLite, only of the stream.
+package client

@@ -1,0 +1,214 @@
+package client
+
+import (
+	"encoding/xml"
+	"fmt"
+	"strings"
+	"time"
+
+	"chat/event"
+
+	"mellium.im/xmlstream"
+	"mellium.im/xmpp/jid"
+)
+
+type inMessage struct {
+	ID       string       `xml:"id,attr"`
+	From     string       `xml:"from,attr"`
+	To       string       `xml:"to,attr"`
+	Type     string       `xml:"type,attr"`
+	Body     []string     `xml:"body"`
+	Subject  string       `xml:"subject"`
+	Thread   string       `xml:"thread"`
+	Delay    *delay       `xml:"urn:xmpp:delay delay"`
+	OriginID *sid         `xml:"urn:xmpp:sid:0 origin-id"`
+	StanzaID []sid        `xml:"urn:xmpp:sid:0 stanza-id"`
+	Error    *stanzaError `xml:"error"`
+	Received *carbonWrap  `xml:"urn:xmpp:carbons:2 received"`
+	Sent     *carbonWrap  `xml:"urn:xmpp:carbons:2 sent"`
+}
+
+type delay struct {
+	Stamp string `xml:"stamp,attr"`
+}
+
+type sid struct {
+	ID string `xml:"id,attr"`
+	By string `xml:"by,attr"`
+}
+
+type carbonWrap struct {
+	Forwarded *struct {
+		Message *inMessage `xml:"message"`
+	} `xml:"urn:xmpp:forward:0 forwarded"`
+}
+
+// stanzaError is the error child of a stanza, read leniently.
+type stanzaError struct {
+	Type      string `xml:"type,attr"`
+	Condition string `xml:"-"`
+	Text      string `xml:"urn:ietf:params:xml:ns:xmpp-stanzas text"`
+	Children  []struct {
+		XMLName xml.Name
+	} `xml:",any"`
+}
+
+// String renders the condition and text, e.g. "service-unavailable: no such user".
+func (se *stanzaError) String() string {
+	if se == nil {
+		return "unknown error"
+	}
+	cond := "undefined-condition"
+	for _, c := range se.Children {
+		if c.XMLName.Space == "urn:ietf:params:xml:ns:xmpp-stanzas" && c.XMLName.Local != "text" {
+			cond = c.XMLName.Local
+			break
+		}
+	}
+	if se.Text != "" {
+		return cond + ": " + se.Text
+	}
+	return cond
+}
+
+func (h *handler) message(d *xml.Decoder, start xml.StartElement) error {
+	var m inMessage
+	if err := d.DecodeElement(&m, &start); err != nil {
+		return fmt.Errorf("decode message: %w", err)
+	}
+	outgoing := false
+	if fw := carbon(&m); fw != nil {
+		if !h.fromOwnAccount(m.From) {
+			return fmt.Errorf("carbon copy forged by %s", m.From)
+		}
+		outgoing = m.Sent != nil
+		m = *fw
+	}
+	return h.emitMessage(m, outgoing)
+}
+
+// carbon returns the forwarded message of a XEP-0280 carbon, or nil.
+func carbon(m *inMessage) *inMessage {
+	for _, w := range []*carbonWrap{m.Received, m.Sent} {
+		if w != nil && w.Forwarded != nil && w.Forwarded.Message != nil {
+			return w.Forwarded.Message
+		}
+	}
+	return nil
+}
+
+func (h *handler) emitMessage(m inMessage, outgoing bool) error {
+	from, err := parseOr(m.From, h.e.cfg.JID.Domain())
+	if err != nil {
+		return fmt.Errorf("bad from %q: %w", m.From, err)
+	}
+	if m.Type == "error" {
+		h.e.emit(event.Error{Header: event.At(h.e.account), Context: "message to " + from.String() + " failed", Text: m.Error.String(), From: from.String()})
+		return nil
+	}
+	body := strings.Join(m.Body, "\n")
+	if body == "" && m.Subject == "" {
+		return nil // chat states, receipts and other body-less payloads
+	}
+	peer := from.Bare().String()
+	if outgoing {
+		to, err := jid.Parse(m.To)
+		if err != nil {
+			return fmt.Errorf("bad to %q in carbon: %w", m.To, err)
+		}
+		peer = to.Bare().String()
+	}
+	now := time.Now()
+	ev := event.Message{
+		Header: event.Header{Time: now, Account: h.e.account}, Outgoing: outgoing,
+		From: from.String(), To: m.To, Peer: peer, ID: m.ID, Type: orDefault(m.Type, "normal"),
+		Thread: m.Thread, Subject: m.Subject, Body: body, Stamp: now,
+	}
+	if m.OriginID != nil {
+		ev.OriginID = m.OriginID.ID
+	}
+	for _, s := range m.StanzaID {
+		if s.By == h.e.account {
+			ev.StanzaID = s.ID
+		}
+	}
+	if m.Delay != nil {
+		if t, ok := saneStamp(m.Delay.Stamp, now); ok {
+			ev.Stamp, ev.Delayed = t, true
+		}
+	}
+	h.e.emit(ev)
+	return nil
+}
+
+// saneStamp parses a XEP-0082 timestamp and accepts it only if it is not
+// in the future (beyond a minute of clock skew) nor before 1990: a garbage
+// or hostile stamp must not reorder a conversation.
+func saneStamp(s string, now time.Time) (time.Time, bool) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, false
+	}
+	if t.After(now.Add(time.Minute)) || t.Year() < 1990 {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+func parseOr(s string, def jid.JID) (jid.JID, error) {
+	if s == "" {
+		return def, nil
+	}
+	return jid.Parse(s)
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// OutMessage is a message to send.
+type OutMessage struct {
+	To     string
+	Body   string
+	Type   string // chat (default) or normal
+	Thread string
+}
+
+// SendMessage queues a message and returns the event that records it (with
+// the id and origin-id it will carry), or ErrOffline.
+func (e *Engine) SendMessage(m OutMessage) (event.Message, error) {
+	to, err := jid.Parse(m.To)
+	if err != nil {
+		return event.Message{}, fmt.Errorf("send to %q: %w", m.To, err)
+	}
+	s := e.current()
+	if s == nil {
+		return event.Message{}, fmt.Errorf("send to %s: %w", to, ErrOffline)
+	}
+	typ := orDefault(m.Type, "chat")
+	id := randomID()
+	s.queue(messageStanza(to.String(), typ, id, m.Thread, m.Body))
+	now := time.Now()
+	return event.Message{
+		Header: event.Header{Time: now, Account: e.account}, Outgoing: true,
+		From: s.xs.LocalAddr().String(), To: to.String(), Peer: to.Bare().String(),
+		ID: id, OriginID: id, Type: typ, Thread: m.Thread, Body: m.Body, Stamp: now,
+	}, nil
+}
+
+func messageStanza(to, typ, id, thread, body string) xml.TokenReader {
+	inner := []xml.TokenReader{textElement("body", body)}
+	if thread != "" {
+		inner = append(inner, textElement("thread", thread))
+	}
+	inner = append(inner, xmlstream.Wrap(nil, xml.StartElement{Name: xml.Name{Space: nsSID, Local: "origin-id"},
+		Attr: []xml.Attr{{Name: xml.Name{Local: "id"}, Value: id}}}))
+	return xmlstream.Wrap(xmlstream.MultiReader(inner...), xml.StartElement{Name: xml.Name{Local: "message"}, Attr: []xml.Attr{
+		{Name: xml.Name{Local: "to"}, Value: to},
+		{Name: xml.Name{Local: "type"}, Value: typ},
+		{Name: xml.Name{Local: "id"}, Value: id},
+	}})
+}

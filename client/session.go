@@ -1,0 +1,188 @@
+package client
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"mellium.im/sasl"
+	"mellium.im/xmpp"
+	"mellium.im/xmpp/stanza"
+)
+
+// session is one logged-in stream and what belongs to it: the queue of
+// stanzas waiting to be written and the reason it ended.
+type session struct {
+	xs        *xmpp.Session
+	mechanism string
+	addr      string
+	tlsInfo   string
+
+	ctx    context.Context // done when the session is over
+	cancel context.CancelCauseFunc
+
+	mu      sync.Mutex
+	pending []xml.TokenReader // stanzas queued by the send methods
+	wake    chan struct{}     // signalled when pending grows
+	lastIn  time.Time         // when a stanza last arrived (for keepalive)
+}
+
+// login dials, secures, authenticates and binds.
+func (e *Engine) login(ctx context.Context) (*session, error) {
+	ctx, cancel := context.WithTimeout(ctx, e.cfg.DialTimeout)
+	defer cancel()
+
+	tlsCfg, err := e.cfg.TLS.config(e.cfg.JID.Domainpart())
+	if err != nil {
+		return nil, fatal(err)
+	}
+	conn, err := dialServer(ctx, &e.cfg, tlsCfg)
+	if err != nil {
+		return nil, err
+	}
+	var mech string
+	features := []xmpp.StreamFeature{}
+	_, direct := conn.(*tls.Conn)
+	if !direct {
+		features = append(features, xmpp.StartTLS(tlsCfg))
+	}
+	features = append(features, recordingSASL(e.cfg.Password, &mech), bindResource())
+	xs, err := xmpp.NewClientSession(ctx, e.cfg.JID, conn, features...)
+	if err != nil {
+		conn.Close()
+		return nil, classifyLoginError(err)
+	}
+	sctx, scancel := context.WithCancelCause(context.Background())
+	s := &session{
+		xs: xs, mechanism: mech, addr: conn.RemoteAddr().String(),
+		ctx: sctx, cancel: scancel, wake: make(chan struct{}, 1), lastIn: time.Now(),
+	}
+	s.tlsInfo = describeTLS(xs.ConnectionState())
+	if direct {
+		s.tlsInfo += ", direct TLS"
+	} else {
+		s.tlsInfo += ", STARTTLS"
+	}
+	return s, nil
+}
+
+// queue adds a stanza to the ordered outgoing queue.
+func (s *session) queue(r xml.TokenReader) {
+	s.mu.Lock()
+	s.pending = append(s.pending, r)
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// writeLoop writes queued stanzas in order until the session ends.
+func (s *session) writeLoop() {
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-s.wake:
+		}
+		s.mu.Lock()
+		batch := s.pending
+		s.pending = nil
+		s.mu.Unlock()
+		for _, r := range batch {
+			ctx, cancel := context.WithTimeout(s.ctx, 30*time.Second)
+			err := s.xs.Send(ctx, r)
+			cancel()
+			if err != nil {
+				s.fail(fmt.Errorf("write: %w", err))
+				return
+			}
+		}
+	}
+}
+
+// touch records that the server sent something.
+func (s *session) touch() {
+	s.mu.Lock()
+	s.lastIn = time.Now()
+	s.mu.Unlock()
+}
+
+func (s *session) idle() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return time.Since(s.lastIn)
+}
+
+// fail ends the session because of err: the connection is torn down so
+// that Serve returns and the engine reconnects.
+func (s *session) fail(err error) {
+	s.cancel(err)
+	s.xs.Conn().Close()
+}
+
+// close ends the session on purpose: unavailable presence, then the
+// closing stream tag, then the connection after a short grace period.
+func (s *session) close(graceful bool) {
+	if graceful {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		_ = s.xs.Send(ctx, stanza.Presence{Type: stanza.UnavailablePresence}.Wrap(nil))
+		cancel()
+		_ = s.xs.SetCloseDeadline(time.Now().Add(2 * time.Second))
+		_ = s.xs.Close()
+	}
+	s.cancel(errors.New("disconnected"))
+	go func() {
+		time.Sleep(2 * time.Second)
+		s.xs.Conn().Close()
+	}()
+}
+
+// stop releases the session after Serve has returned.
+func (s *session) stop() {
+	s.cancel(errors.New("session ended"))
+	s.xs.Conn().Close()
+}
+
+// cause returns why the session was cancelled by us, if it was.
+func (s *session) cause() error {
+	err := context.Cause(s.ctx)
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+// fatalError marks errors that retrying cannot fix.
+type fatalError struct{ err error }
+
+func (f fatalError) Error() string { return f.err.Error() }
+func (f fatalError) Unwrap() error { return f.err }
+
+func fatal(err error) error { return fatalError{err} }
+
+func isFatal(err error) bool {
+	var f fatalError
+	return errors.As(err, &f)
+}
+
+// classifyLoginError turns what mellium returns into a message a person
+// can act on, and marks the ones not worth retrying.
+func classifyLoginError(err error) error {
+	var cert *UntrustedCertError
+	if errors.As(err, &cert) {
+		return fatal(cert)
+	}
+	msg := err.Error()
+	switch {
+	case errors.Is(err, sasl.ErrAuthn), containsAny(msg, "not-authorized", "not authorized"):
+		return fatal(fmt.Errorf("login refused: wrong JID or password (%w)", err))
+	case containsAny(msg, "no matching SASL mechanisms"):
+		return fatal(fmt.Errorf("login impossible: the server offers no SASL mechanism we trust (%w)", err))
+	}
+	return fmt.Errorf("login: %w", err)
+}
