@@ -1,0 +1,110 @@
+package history
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations are the schema changes, in order: migrations[i] brings the
+// database from user_version i to i+1. Append new ones; never edit one
+// that has shipped.
+var migrations = []string{
+	// 1: messages with de-duplication and full-text search, roster cache.
+	`
+CREATE TABLE messages (
+	id        INTEGER PRIMARY KEY,
+	account   TEXT    NOT NULL,
+	peer      TEXT    NOT NULL,
+	direction TEXT    NOT NULL CHECK (direction IN ('in', 'out')),
+	stamp     INTEGER NOT NULL,
+	received  INTEGER NOT NULL,
+	from_jid  TEXT    NOT NULL DEFAULT '',
+	type      TEXT    NOT NULL DEFAULT '',
+	thread    TEXT    NOT NULL DEFAULT '',
+	stanza_id TEXT    NOT NULL DEFAULT '',
+	origin_id TEXT    NOT NULL DEFAULT '',
+	body      TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX messages_conversation ON messages (account, peer, stamp, id);
+CREATE UNIQUE INDEX messages_origin_id ON messages (account, peer, direction, origin_id)
+	WHERE origin_id <> '';
+CREATE UNIQUE INDEX messages_stanza_id ON messages (account, peer, stanza_id)
+	WHERE stanza_id <> '';
+
+CREATE VIRTUAL TABLE messages_fts USING fts5 (
+	body,
+	content = 'messages',
+	content_rowid = 'id',
+	tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+	INSERT INTO messages_fts (rowid, body) VALUES (new.id, new.body);
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+	INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.id, old.body);
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF body ON messages BEGIN
+	INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.id, old.body);
+	INSERT INTO messages_fts (rowid, body) VALUES (new.id, new.body);
+END;
+
+CREATE TABLE roster_versions (
+	account TEXT PRIMARY KEY,
+	version TEXT NOT NULL
+);
+CREATE TABLE roster_items (
+	account      TEXT NOT NULL,
+	jid          TEXT NOT NULL,
+	name         TEXT NOT NULL DEFAULT '',
+	subscription TEXT NOT NULL DEFAULT '',
+	ask          TEXT NOT NULL DEFAULT '',
+	groups       TEXT NOT NULL DEFAULT '[]',
+	PRIMARY KEY (account, jid)
+);
+`,
+}
+
+// migrate applies the migrations the database has not seen yet, each in
+// its own transaction together with its user_version bump, so a crash
+// leaves the database at a known version. The version is read inside the
+// (immediate) transaction, so two programs opening the same file at once
+// cannot both apply a migration.
+func migrate(ctx context.Context, db *sql.DB, migrations []string) error {
+	for {
+		done, err := migrateOne(ctx, db, migrations)
+		if err != nil || done {
+			return err
+		}
+	}
+}
+
+// migrateOne applies the next migration, or reports done when there is none.
+func migrateOne(ctx context.Context, db *sql.DB, migrations []string) (done bool, err error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("begin migration: %w", err)
+	}
+	defer tx.Rollback()
+	var v int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return false, fmt.Errorf("read schema version: %w", err)
+	}
+	switch {
+	case v > len(migrations):
+		return false, fmt.Errorf("schema version %d is newer than this program knows (%d): written by a newer version", v, len(migrations))
+	case v == len(migrations):
+		return true, nil
+	}
+	if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+		return false, fmt.Errorf("migrate schema to version %d: %w", v+1, err)
+	}
+	// PRAGMA takes no bound parameters; v+1 is our own integer.
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v+1)); err != nil {
+		return false, fmt.Errorf("set schema version %d: %w", v+1, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("commit migration to version %d: %w", v+1, err)
+	}
+	return false, nil
+}

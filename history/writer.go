@@ -1,0 +1,214 @@
+package history
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+)
+
+// maxBatch is the most messages the Writer commits in one transaction.
+const maxBatch = 500
+
+// ErrWriterClosed is reported for messages appended after Close.
+var ErrWriterClosed = errors.New("history writer closed")
+
+// Writer appends messages to a Store in order from one goroutine, so the
+// caller (the event loop) never waits on disk. Messages that pile up while
+// a write is in progress are committed together in one transaction.
+//
+// A failed write keeps its messages queued, reports the error to onErr and
+// is retried when the next message is appended or on Flush. onErr is called
+// from the Writer's goroutine (or from Append after Close) and must not
+// block on anything that waits for the Writer.
+type Writer struct {
+	s     *Store
+	onErr func(error)
+
+	wake chan struct{} // buffered(1): there may be work
+	stop chan struct{} // closed by Close
+	done chan struct{} // closed when the goroutine returns
+
+	mu        sync.Mutex
+	queue     []Message     // not yet committed, in order
+	appended  uint64        // messages ever appended
+	committed uint64        // messages ever committed
+	started   uint64        // write attempts started
+	finished  uint64        // write attempts finished
+	lastErr   error         // result of the last finished attempt
+	changed   chan struct{} // closed and replaced after each attempt
+	closed    bool
+}
+
+// NewWriter starts a Writer for s. onErr receives write errors; nil
+// discards them (Flush and Close still return them).
+func NewWriter(s *Store, onErr func(error)) *Writer {
+	if onErr == nil {
+		onErr = func(error) {}
+	}
+	w := &Writer{
+		s:       s,
+		onErr:   onErr,
+		wake:    make(chan struct{}, 1),
+		stop:    make(chan struct{}),
+		done:    make(chan struct{}),
+		changed: make(chan struct{}),
+	}
+	go w.run()
+	return w
+}
+
+// Append queues m to be stored. It never waits for the disk.
+// De-duplication happens when it is written; duplicates are dropped quietly.
+func (w *Writer) Append(m Message) {
+	m = withDefaults(m) // Received is when we got it, not when it is written
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		w.onErr(fmt.Errorf("store message %s: %w", describe(m), ErrWriterClosed))
+		return
+	}
+	w.queue = append(w.queue, m)
+	w.appended++
+	w.mu.Unlock()
+	w.kick()
+}
+
+// Flush returns once every message appended before the call is committed.
+// If a write attempted after the call fails, Flush returns its error (the
+// messages stay queued). It also returns when ctx is done.
+func (w *Writer) Flush(ctx context.Context) error {
+	w.mu.Lock()
+	target, attempt := w.appended, w.started+1
+	w.mu.Unlock()
+	w.kick()
+	for {
+		w.mu.Lock()
+		committed, finished, err, changed := w.committed, w.finished, w.lastErr, w.changed
+		w.mu.Unlock()
+		switch {
+		case committed >= target:
+			return nil
+		case finished >= attempt && err != nil:
+			return fmt.Errorf("flush history: %w", err)
+		}
+		select {
+		case <-changed:
+		case <-w.done:
+			return w.unwritten()
+		case <-ctx.Done():
+			return fmt.Errorf("flush history: %w", ctx.Err())
+		}
+	}
+}
+
+// Close writes what is queued, stops the goroutine and returns an error
+// naming how many messages could not be written. It does not close the
+// Store. Messages appended afterwards are reported to onErr.
+func (w *Writer) Close() error {
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		return nil
+	}
+	w.closed = true
+	w.mu.Unlock()
+	close(w.stop)
+	<-w.done
+	return w.unwritten()
+}
+
+// unwritten reports the messages left queued after the goroutine stopped.
+func (w *Writer) unwritten() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.queue) == 0 {
+		return nil
+	}
+	return fmt.Errorf("history writer stopped with %d messages not written, first %s: %w",
+		len(w.queue), describe(w.queue[0]), w.lastErr)
+}
+
+func (w *Writer) kick() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (w *Writer) run() {
+	defer close(w.done)
+	for {
+		select {
+		case <-w.wake:
+			w.drain()
+		case <-w.stop:
+			w.drain()
+			return
+		}
+	}
+}
+
+// drain writes batches until the queue is empty or a write fails.
+func (w *Writer) drain() {
+	for {
+		batch := w.next()
+		if len(batch) == 0 {
+			return
+		}
+		err := w.write(batch)
+		w.finish(len(batch), err)
+		if err != nil {
+			w.onErr(err)
+			return
+		}
+	}
+}
+
+// next returns the oldest queued messages, up to maxBatch, and counts the
+// attempt as started. The slice shares the queue's array; Append only
+// writes beyond its end, so it stays valid.
+func (w *Writer) next() []Message {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n := min(len(w.queue), maxBatch)
+	if n > 0 {
+		w.started++
+	}
+	return w.queue[:n:n]
+}
+
+// finish records the outcome of writing the first n queued messages.
+func (w *Writer) finish(n int, err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err == nil {
+		w.queue = w.queue[n:]
+		if len(w.queue) == 0 {
+			w.queue = nil // let the array go
+		}
+		w.committed += uint64(n)
+	}
+	w.finished++
+	w.lastErr = err
+	close(w.changed)
+	w.changed = make(chan struct{})
+}
+
+// write commits batch in one transaction.
+func (w *Writer) write(batch []Message) error {
+	ctx := context.Background()
+	err := w.s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, m := range batch {
+			if _, err := insertMessage(ctx, tx, m); err != nil {
+				return fmt.Errorf("message %s: %w", describe(m), err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("write %d messages to history: %w", len(batch), err)
+	}
+	return nil
+}
