@@ -1,0 +1,5 @@
+//go:build linux || freebsd || openbsd || netbsd || dragonfly
+
+package account
+
+func usesDBus() bool { return true }
