@@ -119,18 +119,13 @@ func NormalizeJID(s string) (string, error) {
 // colons, spaces and dashes are dropped, so "AB:CD", "ab cd" and "abcd" are
 // equal. It does not check the length; Account.Validate does.
 func NormalizeFingerprint(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		switch {
-		case r == ':' || r == ' ' || r == '-' || r == '\t':
-		case r >= 'A' && r <= 'F':
-			b.WriteRune(r + ('a' - 'A'))
-		default:
-			b.WriteRune(r)
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case ':', ' ', '-', '\t':
+			return -1
 		}
-	}
-	return b.String()
+		return r
+	}, strings.ToLower(s))
 }
 
 // validFingerprint reports whether s (already normalised) is 32 bytes of hex.
