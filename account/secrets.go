@@ -149,7 +149,8 @@ func (s *Secrets) fromKeyring(ctx context.Context, user string) (pw, why string,
 func (s *Secrets) notice(err error) {
 	s.noticeOnce.Do(func() {
 		if s.Notice != nil {
-			s.Notice("no OS keyring available (no Secret Service on D-Bus: " + err.Error() +
+			why := strings.TrimPrefix(err.Error(), ErrNoKeyring.Error()+": ")
+			s.Notice("no OS keyring available (no Secret Service on D-Bus: " + why +
 				"); falling back to password_command, $" + PasswordEnv + ", then a prompt")
 		}
 	})
