@@ -1,0 +1,160 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"chat/account"
+	"chat/client"
+
+	"mellium.im/xmpp/jid"
+)
+
+// connectDefault connects every account marked autoconnect, or the first
+// account if none is.
+func (a *App) connectDefault() {
+	var any bool
+	for _, acct := range a.opts.Config.Accounts {
+		if acct.AutoConnectEnabled() {
+			a.connect(bare(acct.JID))
+			any = true
+		}
+	}
+	if !any && len(a.opts.Config.Accounts) > 0 {
+		a.connect(bare(a.opts.Config.Accounts[0].JID))
+	}
+}
+
+// connect brings an account online, creating its engine on first use.
+func (a *App) connect(j string) error {
+	if e, ok := a.engines[j]; ok {
+		e.Connect()
+		return nil
+	}
+	acct, ok := a.opts.Config.Find(j)
+	if !ok {
+		return fmt.Errorf("connect %s: no such account in the config (add an [[account]] with jid = %q)", j, j)
+	}
+	e, err := a.newEngine(*acct)
+	if err != nil {
+		return fmt.Errorf("connect %s: %w", j, err)
+	}
+	a.engines[j] = e
+	a.state.Account(j)
+	if a.current == "" {
+		a.current = j
+	}
+	e.Connect()
+	return nil
+}
+
+func (a *App) newEngine(acct account.Account) (*client.Engine, error) {
+	addr, err := jid.Parse(acct.JID)
+	if err != nil {
+		return nil, err
+	}
+	if acct.Resource != "" {
+		if addr, err = addr.WithResource(acct.Resource); err != nil {
+			return nil, err
+		}
+	}
+	pw, err := a.password(acct)
+	if err != nil {
+		return nil, err
+	}
+	store, account := a.opts.Store, addr.Bare().String()
+	cfg := client.Config{
+		JID: addr, Password: pw, Server: acct.Server, DirectTLS: acct.DirectTLS,
+		TLS:      client.TLSPolicy{CAFile: acct.TLSCA, Pins: acct.Pins},
+		Priority: acct.Priority,
+		RosterVersion: func() string {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			ver, _, err := store.LoadRoster(ctx, account)
+			if err != nil {
+				return ""
+			}
+			return ver
+		},
+		PingInterval: a.opts.Config.Options.PingInterval.Duration,
+		PingTimeout:  a.opts.Config.Options.PingTimeout.Duration,
+	}
+	if a.opts.Tune != nil {
+		a.opts.Tune(&cfg)
+	}
+	return client.New(cfg, a.events)
+}
+
+// password asks the secret sources once per account and run.
+func (a *App) password(acct account.Account) (string, error) {
+	j := bare(acct.JID)
+	if pw, ok := a.passwords[j]; ok {
+		return pw, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	pw, source, err := a.opts.Secrets.Password(ctx, acct)
+	if err != nil {
+		return "", err
+	}
+	a.info(j, "password for %s from %s", j, source)
+	a.passwords[j] = pw
+	return pw, nil
+}
+
+// SavePassword asks that, after the next good login of account j, its
+// password be stored in the OS keyring (--save-password).
+func (a *App) SavePassword(j string) { a.savePending = append(a.savePending, bare(j)) }
+
+func (a *App) savePasswordIfAsked(j string) {
+	for i, p := range a.savePending {
+		if p != j {
+			continue
+		}
+		a.savePending = append(a.savePending[:i], a.savePending[i+1:]...)
+		acct, ok := a.opts.Config.Find(j)
+		if !ok {
+			return
+		}
+		if err := a.opts.Secrets.Save(*acct, a.passwords[j]); err != nil {
+			a.errorf(j, "save password", err)
+			return
+		}
+		a.info(j, "password for %s saved in the OS keyring (service %q)", j, account.KeyringService)
+		return
+	}
+}
+
+// engine returns the engine of the account named, or of the current one.
+func (a *App) engine(j string) (*client.Engine, error) {
+	if j == "" {
+		j = a.current
+	}
+	if j == "" {
+		return nil, fmt.Errorf("no account: add one to the config or run /connect JID")
+	}
+	e, ok := a.engines[j]
+	if !ok {
+		return nil, fmt.Errorf("account %s is not connected (try /connect %s)", j, j)
+	}
+	return e, nil
+}
+
+func (a *App) disconnect(j string) error {
+	e, err := a.engine(j)
+	if err != nil {
+		return err
+	}
+	e.Disconnect()
+	return nil
+}
+
+func bare(s string) string {
+	j, err := jid.Parse(s)
+	if err != nil {
+		return strings.ToLower(s)
+	}
+	return j.Bare().String()
+}

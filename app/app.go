@@ -1,0 +1,202 @@
+// Package app is the event loop: the one goroutine that owns the client's
+// state. Engines post events to it, front ends post command lines to it,
+// and it applies both in order: state first, then history, then the view.
+//
+// The rule, borrowed from senpai: Queue and the engines' channel are safe
+// from any goroutine; everything else in this package runs on the loop.
+// After each batch of events the view is flushed once, so a burst of
+// messages costs one redraw.
+//
+// This package must not import a concrete UI: a front end implements View.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"chat/account"
+	"chat/client"
+	"chat/command"
+	"chat/event"
+	"chat/history"
+	"chat/state"
+)
+
+// View is a front end. Both methods run on the loop goroutine.
+type View interface {
+	// Show presents one event; state has already been updated with it.
+	Show(ev event.Event)
+	// Flush is called after each batch of events (draw now).
+	Flush()
+}
+
+// Options wires an App.
+type Options struct {
+	Config     *account.Config
+	ConfigPath string // where Config is saved (pins, new accounts); "" = never saved
+	Secrets    *account.Secrets
+	Store      *history.Store
+	View       View
+	// Tune adjusts each engine's configuration before it is created
+	// (tests shorten timeouts here).
+	Tune func(*client.Config)
+}
+
+// App is the loop and what it owns.
+type App struct {
+	opts        Options
+	events      chan event.Event
+	input       chan string
+	state       *state.State
+	engines     map[string]*client.Engine
+	writer      *history.Writer
+	cmds        *command.Table[*App]
+	current     string // account commands act on by default
+	peer        string // conversation a plain line goes to (headless)
+	waiting     []string
+	ready       bool // the first connection attempt has ended: queued lines may run
+	quit        bool
+	code        int // exit code
+	passwords   map[string]string
+	dropped     atomic.Int64 // events post could not queue
+	savePending []string
+}
+
+// New makes an App; nothing connects until Run.
+func New(opts Options) (*App, error) {
+	if opts.Config == nil || opts.Store == nil || opts.View == nil || opts.Secrets == nil {
+		return nil, errors.New("app: Config, Store, Secrets and View are required")
+	}
+	a := &App{
+		opts:      opts,
+		events:    make(chan event.Event, 256),
+		input:     make(chan string, 64),
+		state:     state.New(),
+		engines:   map[string]*client.Engine{},
+		passwords: map[string]string{},
+	}
+	a.writer = history.NewWriter(opts.Store, func(err error) {
+		a.post(event.Error{Header: event.At(""), Context: "history", Text: err.Error()})
+	})
+	cmds, err := commandTable()
+	if err != nil {
+		return nil, err
+	}
+	a.cmds = cmds
+	for _, acct := range opts.Config.Accounts {
+		a.state.Account(bare(acct.JID))
+		if a.current == "" {
+			a.current = bare(acct.JID)
+		}
+	}
+	return a, nil
+}
+
+// Queue posts a command line (or text for the current conversation) to the
+// loop. Safe from any goroutine.
+func (a *App) Queue(line string) { a.input <- line }
+
+// post sends an event to the loop from any goroutine without waiting: it
+// is used by workers the loop itself may be waiting on, so when the queue
+// is full the event is counted and dropped rather than deadlock.
+func (a *App) post(ev event.Event) {
+	select {
+	case a.events <- ev:
+	default:
+		a.dropped.Add(1)
+	}
+}
+
+// State returns the state; read it only on the loop (from View methods).
+func (a *App) State() *state.State { return a.state }
+
+// Commands returns the command table (for help and completion).
+func (a *App) Commands() *command.Table[*App] { return a.cmds }
+
+// Run connects the accounts marked autoconnect and runs the loop until
+// /quit or ctx ends. It returns the exit code: 0, or ExitLogin when the
+// first login failed for good.
+func (a *App) Run(ctx context.Context, autoconnect bool) int {
+	if autoconnect {
+		a.connectDefault()
+	}
+	if len(a.engines) == 0 {
+		a.ready = true
+	}
+	for !a.quit {
+		select {
+		case <-ctx.Done():
+			a.quit = true
+		case ev := <-a.events:
+			a.handle(ev)
+			a.drain()
+		case line := <-a.input:
+			a.line(line)
+			a.drain()
+		}
+		a.opts.View.Flush()
+	}
+	a.shutdown()
+	return a.code
+}
+
+// drain handles whatever else is already waiting, up to a bound, so that a
+// burst is drawn once.
+func (a *App) drain() {
+	for i := 0; i < 512 && !a.quit; i++ {
+		select {
+		case ev := <-a.events:
+			a.handle(ev)
+		case line := <-a.input:
+			a.line(line)
+		default:
+			return
+		}
+	}
+}
+
+// Exit codes returned by Run.
+const (
+	ExitOK    = 0
+	ExitError = 1
+	ExitLogin = 3 // login failed: wrong password, untrusted certificate, no such server
+)
+
+// shutdown disconnects every engine, waiting for them (bounded), and
+// commits history.
+func (a *App) shutdown() {
+	var waits []<-chan struct{}
+	for _, e := range a.engines {
+		waits = append(waits, e.Disconnect())
+	}
+	deadline := time.After(5 * time.Second)
+	for _, w := range waits {
+	wait:
+		for {
+			select {
+			case <-w:
+				break wait
+			case ev := <-a.events: // keep the engines unblocked while they stop
+				a.handle(ev)
+			case <-deadline:
+				break wait
+			}
+		}
+	}
+	if err := a.writer.Close(); err != nil {
+		a.show(event.Error{Header: event.At(""), Context: "history", Text: fmt.Sprintf("not all messages were saved: %v", err)})
+		if a.code == ExitOK {
+			a.code = ExitError
+		}
+	}
+	a.opts.View.Flush()
+}
+
+func (a *App) show(ev event.Event) { a.opts.View.Show(ev) }
+
+func (a *App) info(account, format string, args ...any) {
+	a.show(event.Info{Header: event.At(account), Text: fmt.Sprintf(format, args...)})
+}

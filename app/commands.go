@@ -1,0 +1,378 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"chat/client"
+	"chat/command"
+	"chat/event"
+	"chat/history"
+	"chat/sanitize"
+
+	"mellium.im/xmpp/jid"
+)
+
+type cmd = command.Command[*App]
+
+// commandTable is every /command; the TUI adds its own to the same kind of
+// table. Handlers run on the loop.
+func commandTable() (*command.Table[*App], error) {
+	return command.New(
+		cmd{Name: "connect", MaxArgs: 1, Usage: "[JID]", Help: "bring an account online (the current one by default)", Run: (*App).cmdConnect},
+		cmd{Name: "disconnect", MaxArgs: 1, Usage: "[JID]", Help: "go offline and stop reconnecting", Run: (*App).cmdDisconnect},
+		cmd{Name: "account", MaxArgs: 1, Usage: "[JID]", Help: "show the accounts, or pick the one commands act on", Run: (*App).cmdAccount},
+		cmd{Name: "msg", MinArgs: 1, MaxArgs: 2, Rest: true, Usage: "JID [TEXT]", Help: "send a message, or make JID the conversation plain lines go to", Run: (*App).cmdMsg},
+		cmd{Name: "status", MinArgs: 1, MaxArgs: 2, Rest: true, Usage: "available|chat|away|dnd|xa [TEXT]", Help: "set your presence and status text", Run: (*App).cmdStatus},
+		cmd{Name: "add", MinArgs: 1, MaxArgs: 3, Usage: "JID [NAME] [GROUP]", Help: "add a contact to the roster and ask to see their presence", Run: (*App).cmdAdd},
+		cmd{Name: "remove", MinArgs: 1, MaxArgs: 1, Usage: "JID", Help: "remove a contact and cancel subscriptions both ways", Run: (*App).cmdRemove},
+		cmd{Name: "auth", MinArgs: 2, MaxArgs: 2, Usage: "allow|deny|request JID", Help: "answer or make a subscription request", Run: (*App).cmdAuth},
+		cmd{Name: "roster", MaxArgs: 0, Usage: "", Help: "list contacts with their presence", Run: (*App).cmdRoster},
+		cmd{Name: "info", MaxArgs: 1, Usage: "[JID]", Help: "connection details of an account, or presence details of a contact", Run: (*App).cmdInfo},
+		cmd{Name: "history", MinArgs: 1, MaxArgs: 2, Usage: "JID [N]", Help: "print the last N (default 20) messages with JID", Run: (*App).cmdHistory},
+		cmd{Name: "search", MinArgs: 1, MaxArgs: 1, Rest: true, Usage: "TEXT", Help: "full-text search of the history", Run: (*App).cmdSearch},
+		cmd{Name: "help", MaxArgs: 1, Usage: "[COMMAND]", Help: "list commands, or explain one", Run: (*App).cmdHelp},
+		cmd{Name: "quit", Aliases: []string{"exit"}, MaxArgs: 0, Usage: "", Help: "disconnect and leave", Run: (*App).cmdQuit},
+	)
+}
+
+// run executes one input line: a /command, or text for the current
+// conversation.
+func (a *App) run(line string) {
+	err := a.cmds.Run(a, line)
+	if errors.Is(err, command.ErrNotCommand) {
+		err = a.say(command.Literal(line))
+	}
+	if err != nil {
+		a.show(event.Error{Header: event.At(a.current), Context: strings.TrimSpace(firstWord(line)), Text: err.Error()})
+	}
+}
+
+func firstWord(s string) string {
+	if i := strings.IndexAny(s, " \t"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func (a *App) say(text string) error {
+	if strings.TrimSpace(text) == "" {
+		return nil
+	}
+	if a.peer == "" {
+		return errors.New("no conversation open: use /msg JID TEXT, or /msg JID to open one")
+	}
+	return a.send(a.peer, text)
+}
+
+func (a *App) send(to, text string) error {
+	e, err := a.engine("")
+	if err != nil {
+		return err
+	}
+	m, err := e.SendMessage(client.OutMessage{To: to, Body: sanitize.XMLText(text)})
+	if err != nil {
+		return err
+	}
+	a.handle(m)
+	return nil
+}
+
+func (a *App) cmdConnect(args []string) error {
+	j := a.current
+	if len(args) == 1 {
+		j = bare(args[0])
+	}
+	if j == "" {
+		return errors.New("no account configured: add an [[account]] to the config file")
+	}
+	return a.connect(j)
+}
+
+func (a *App) cmdDisconnect(args []string) error {
+	j := ""
+	if len(args) == 1 {
+		j = bare(args[0])
+	}
+	return a.disconnect(j)
+}
+
+func (a *App) cmdAccount(args []string) error {
+	if len(args) == 1 {
+		j := bare(args[0])
+		if _, ok := a.opts.Config.Find(j); !ok {
+			return fmt.Errorf("no account %s in the config", j)
+		}
+		a.current = j
+		a.info(j, "commands now act on %s", j)
+		return nil
+	}
+	var b strings.Builder
+	for _, acct := range a.state.Accounts() {
+		mark := " "
+		if acct.JID == a.current {
+			mark = "*"
+		}
+		fmt.Fprintf(&b, "%s %s  %s\n", mark, acct.JID, acct.Conn.State)
+	}
+	a.info("", "%s", strings.TrimRight(b.String(), "\n"))
+	return nil
+}
+
+func (a *App) cmdMsg(args []string) error {
+	to := args[0]
+	if _, err := parseJID(to); err != nil {
+		return err
+	}
+	if len(args) == 1 {
+		a.peer = to
+		a.info(a.current, "plain lines now go to %s", to)
+		return nil
+	}
+	return a.send(to, args[1])
+}
+
+func (a *App) cmdStatus(args []string) error {
+	show := args[0]
+	switch show {
+	case "available", "online":
+		show = ""
+	case "chat", "away", "dnd", "xa":
+	default:
+		return fmt.Errorf("unknown status %q: use available, chat, away, dnd or xa", show)
+	}
+	e, err := a.engine("")
+	if err != nil {
+		return err
+	}
+	p := e.CurrentPresence()
+	p.Show, p.Status = show, ""
+	if len(args) == 2 {
+		p.Status = sanitize.XMLText(args[1])
+	}
+	e.SetPresence(p)
+	a.info(e.Account(), "status: %s %s", orWord(show, "available"), p.Status)
+	return nil
+}
+
+func (a *App) cmdAdd(args []string) error {
+	j, err := parseJID(args[0])
+	if err != nil {
+		return err
+	}
+	item := event.RosterItem{JID: j}
+	if len(args) > 1 {
+		item.Name = sanitize.XMLText(args[1])
+	}
+	if len(args) > 2 {
+		item.Groups = []string{sanitize.XMLText(args[2])}
+	}
+	e, err := a.engine("")
+	if err != nil {
+		return err
+	}
+	if err := e.RosterSet(item); err != nil {
+		return err
+	}
+	return e.Subscription(j, "subscribe")
+}
+
+func (a *App) cmdRemove(args []string) error {
+	j, err := parseJID(args[0])
+	if err != nil {
+		return err
+	}
+	e, err := a.engine("")
+	if err != nil {
+		return err
+	}
+	return e.RosterRemove(j)
+}
+
+func (a *App) cmdAuth(args []string) error {
+	types := map[string]string{"allow": "subscribed", "deny": "unsubscribed", "request": "subscribe"}
+	typ, ok := types[args[0]]
+	if !ok {
+		return fmt.Errorf("unknown answer %q: use allow, deny or request", args[0])
+	}
+	j, err := parseJID(args[1])
+	if err != nil {
+		return err
+	}
+	e, err := a.engine("")
+	if err != nil {
+		return err
+	}
+	if err := e.Subscription(j, typ); err != nil {
+		return err
+	}
+	if typ != "subscribe" {
+		delete(a.state.Account(e.Account()).Requests, j)
+	}
+	return nil
+}
+
+func (a *App) cmdRoster([]string) error {
+	acct := a.state.Account(a.current)
+	var b strings.Builder
+	fmt.Fprintf(&b, "roster of %s (%d contacts)", acct.JID, len(acct.Contacts))
+	for _, c := range acct.Sorted() {
+		p, online := c.Best()
+		show := "offline"
+		if online {
+			show = orWord(p.Show, "available")
+		}
+		fmt.Fprintf(&b, "\n  %-9s %s", show, c.Item.JID)
+		if c.Item.Name != "" {
+			fmt.Fprintf(&b, " (%s)", c.Item.Name)
+		}
+		fmt.Fprintf(&b, " [%s%s]", orWord(c.Item.Subscription, "none"), askText(c.Item.Ask))
+		if len(c.Item.Groups) > 0 {
+			fmt.Fprintf(&b, " groups: %s", strings.Join(c.Item.Groups, ", "))
+		}
+		if online && p.Status != "" {
+			fmt.Fprintf(&b, " — %s", p.Status)
+		}
+	}
+	reqs := make([]string, 0, len(acct.Requests))
+	for j := range acct.Requests {
+		reqs = append(reqs, j)
+	}
+	sort.Strings(reqs)
+	for _, j := range reqs {
+		fmt.Fprintf(&b, "\n  request   %s wants to see your presence (/auth allow %s)", j, j)
+	}
+	a.info(acct.JID, "%s", b.String())
+	return nil
+}
+
+func askText(ask string) string {
+	if ask == "subscribe" {
+		return ", asked"
+	}
+	return ""
+}
+
+func (a *App) cmdInfo(args []string) error {
+	if len(args) == 1 {
+		return a.contactInfo(bare(args[0]))
+	}
+	acct := a.state.Account(a.current)
+	c := acct.Conn
+	text := fmt.Sprintf("account %s: %s", acct.JID, c.State)
+	if c.State == event.Online {
+		text += fmt.Sprintf("\n  bound as %s\n  server %s\n  TLS %s\n  SASL %s", c.JID, c.Server, c.TLS, c.Mechanism)
+	}
+	if c.Err != "" {
+		text += "\n  last error: " + c.Err
+	}
+	text += fmt.Sprintf("\n  roster version %q, %d contacts", acct.RosterVersion, len(acct.Contacts))
+	a.info(acct.JID, "%s", text)
+	return nil
+}
+
+func (a *App) contactInfo(j string) error {
+	acct := a.state.Account(a.current)
+	c, ok := acct.Contacts[j]
+	if !ok {
+		return fmt.Errorf("%s is not in the roster of %s", j, acct.JID)
+	}
+	text := fmt.Sprintf("%s name %q subscription %s", j, c.Item.Name, orWord(c.Item.Subscription, "none"))
+	for full, p := range c.Resources {
+		text += fmt.Sprintf("\n  %s %s priority %d %s", full, orWord(p.Show, "available"), p.Priority, p.Status)
+	}
+	a.info(acct.JID, "%s", text)
+	return nil
+}
+
+func (a *App) cmdHistory(args []string) error {
+	j, err := parseJID(args[0])
+	if err != nil {
+		return err
+	}
+	n := 20
+	if len(args) == 2 {
+		if n, err = strconv.Atoi(args[1]); err != nil || n <= 0 {
+			return fmt.Errorf("N must be a positive number, not %q", args[1])
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := a.writer.Flush(ctx); err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	msgs, err := a.opts.Store.Last(ctx, a.current, bare(j), n)
+	if err != nil {
+		return fmt.Errorf("history of %s: %w", j, err)
+	}
+	a.showHistory(fmt.Sprintf("last %d messages with %s", len(msgs), j), msgs)
+	return nil
+}
+
+func (a *App) cmdSearch(args []string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := a.writer.Flush(ctx); err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	msgs, err := a.opts.Store.Search(ctx, a.current, args[0], 50)
+	if err != nil {
+		return fmt.Errorf("search %q: %w", args[0], err)
+	}
+	a.showHistory(fmt.Sprintf("%d messages match %q", len(msgs), args[0]), msgs)
+	return nil
+}
+
+func (a *App) cmdHelp(args []string) error {
+	if len(args) == 1 {
+		h, err := a.cmds.Help(strings.TrimPrefix(args[0], "/"))
+		if err != nil {
+			return err
+		}
+		a.info("", "%s", h)
+		return nil
+	}
+	a.info("", "%s\nA line without / is sent to the conversation opened with /msg JID. Start a line with // to send text beginning with /.", a.cmds.Summary())
+	return nil
+}
+
+func (a *App) cmdQuit([]string) error {
+	a.quit = true
+	return nil
+}
+
+func parseJID(s string) (string, error) {
+	j := bare(s)
+	if !strings.Contains(j, "@") && !strings.Contains(j, ".") {
+		return "", fmt.Errorf("%q is not a JID (user@domain)", s)
+	}
+	if _, err := jid.Parse(j); err != nil {
+		return "", fmt.Errorf("%q is not a valid JID: %w", s, err)
+	}
+	return j, nil
+}
+
+func orWord(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func (a *App) showHistory(title string, msgs []history.Message) {
+	var b strings.Builder
+	b.WriteString(title)
+	for _, m := range msgs {
+		who := m.From
+		if m.Outgoing {
+			who = "me"
+		}
+		fmt.Fprintf(&b, "\n  %s %s <%s> %s", m.Stamp.Local().Format("2006-01-02 15:04:05"), m.Peer, who, m.Body)
+	}
+	a.info(a.current, "%s", b.String())
+}

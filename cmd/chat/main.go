@@ -1,0 +1,193 @@
+// Command chat is a terminal XMPP client. This file holds only flag parsing
+// and wiring; the work is done by the packages it connects.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"chat/account"
+	"chat/app"
+	"chat/command"
+	"chat/headless"
+	"chat/history"
+)
+
+type flags struct {
+	config, account, server, tlsCA, dataDir, script string
+	directTLS, headless, json, savePassword         bool
+	commands                                        listFlag
+}
+
+type listFlag []string
+
+func (l *listFlag) String() string     { return fmt.Sprint(*l) }
+func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
+
+func parseFlags(args []string) (flags, error) {
+	var f flags
+	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
+	fs.StringVar(&f.config, "config", "", "config file (default $XDG_CONFIG_HOME/chat/config.toml)")
+	fs.StringVar(&f.account, "account", "", "account JID to use (added for this run if not in the config)")
+	fs.StringVar(&f.server, "server", "", "connect to HOST:PORT instead of looking up DNS SRV records")
+	fs.BoolVar(&f.directTLS, "direct-tls", false, "with --server: TLS from the first byte (XEP-0368) instead of STARTTLS")
+	fs.StringVar(&f.tlsCA, "tls-ca", "", "PEM file of a certificate or CA to trust besides the system roots")
+	fs.StringVar(&f.dataDir, "data-dir", "", "where history is kept (default $XDG_DATA_HOME/chat)")
+	fs.StringVar(&f.script, "script", "", "run the /commands in FILE once connected (# comments allowed)")
+	fs.Var(&f.commands, "c", "run this /command once connected (repeatable)")
+	fs.BoolVar(&f.headless, "headless", false, "no screen: read /commands from stdin, print events to stdout")
+	fs.BoolVar(&f.json, "json", false, "print events as JSON objects, one per line")
+	fs.BoolVar(&f.savePassword, "save-password", false, "store the password in the OS keyring after a good login")
+	if err := fs.Parse(args); err != nil {
+		return f, err
+	}
+	if fs.NArg() > 0 {
+		return f, fmt.Errorf("unexpected argument %q (commands go in -c '/cmd …')", fs.Arg(0))
+	}
+	return f, nil
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	f, err := parseFlags(args)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "chat:", err)
+		return 2
+	}
+	cfg, cfgPath, err := loadConfig(f)
+	if err != nil {
+		fmt.Fprintln(stderr, "chat:", err)
+		return 2
+	}
+	store, err := openStore(f.dataDir)
+	if err != nil {
+		fmt.Fprintln(stderr, "chat:", err)
+		return 1
+	}
+	defer store.Close()
+
+	view := headless.New(stdout, f.json)
+	a, err := app.New(app.Options{Config: cfg, ConfigPath: cfgPath, Store: store, View: view, Secrets: secrets(stderr)})
+	if err != nil {
+		fmt.Fprintln(stderr, "chat:", err)
+		return 1
+	}
+	if f.savePassword && len(cfg.Accounts) > 0 {
+		a.SavePassword(cfg.Accounts[0].JID)
+	}
+	lines, err := scriptLines(f)
+	if err != nil {
+		fmt.Fprintln(stderr, "chat:", err)
+		return 2
+	}
+	for _, l := range lines {
+		a.Queue(l)
+	}
+	go func() {
+		if err := headless.ReadLines(stdin, a.Queue); err != nil {
+			fmt.Fprintln(stderr, "chat:", err)
+		}
+	}()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return a.Run(ctx, true)
+}
+
+// loadConfig reads the config file and applies the command-line overrides
+// to the account chosen with --account (or the first one).
+func loadConfig(f flags) (*account.Config, string, error) {
+	path := f.config
+	if path == "" {
+		p, err := account.DefaultConfigPath()
+		if err != nil {
+			return nil, "", err
+		}
+		path = p
+	}
+	cfg, err := account.Load(path)
+	if err != nil {
+		return nil, "", err
+	}
+	if f.account != "" {
+		if err := selectAccount(cfg, f.account); err != nil {
+			return nil, "", err
+		}
+	}
+	if len(cfg.Accounts) == 0 {
+		return nil, "", fmt.Errorf("no account: pass --account JID or add an [[account]] to %s", path)
+	}
+	acct := &cfg.Accounts[0]
+	if f.server != "" {
+		acct.Server, acct.DirectTLS = f.server, f.directTLS
+	}
+	if f.tlsCA != "" {
+		acct.TLSCA = f.tlsCA
+	}
+	return cfg, path, cfg.Validate()
+}
+
+// selectAccount moves the account j to the front (so that it is the one
+// connected), adding it if the config does not have it.
+func selectAccount(cfg *account.Config, j string) error {
+	norm, err := account.NormalizeJID(j)
+	if err != nil {
+		return fmt.Errorf("--account %q: %w", j, err)
+	}
+	acct, ok := cfg.Find(norm)
+	chosen := account.Account{JID: norm}
+	if ok {
+		chosen = *acct
+	}
+	rest := []account.Account{chosen}
+	for _, a := range cfg.Accounts {
+		if a.JID != chosen.JID {
+			a.SetAutoConnect(false)
+			rest = append(rest, a)
+		}
+	}
+	cfg.Accounts = rest
+	return nil
+}
+
+func openStore(dir string) (*history.Store, error) {
+	if dir == "" {
+		d, err := account.DefaultDataDir()
+		if err != nil {
+			return nil, err
+		}
+		dir = d
+	}
+	return history.Open(filepath.Join(dir, "history.db"))
+}
+
+func scriptLines(f flags) ([]string, error) {
+	var lines []string
+	if f.script != "" {
+		file, err := os.Open(f.script)
+		if err != nil {
+			return nil, fmt.Errorf("script: %w", err)
+		}
+		defer file.Close()
+		ls, err := command.ReadScript(file)
+		if err != nil {
+			return nil, fmt.Errorf("script %s: %w", f.script, err)
+		}
+		for _, l := range ls {
+			lines = append(lines, l.Text)
+		}
+	}
+	return append(lines, f.commands...), nil
+}
