@@ -141,7 +141,7 @@ func (s *Secrets) fromKeyring(ctx context.Context, user string) (pw, why string,
 		s.notice(err)
 		return "", "unavailable: " + err.Error(), nil
 	default:
-		return "", "error: " + err.Error(), nil
+		return "", "error" + lockedHint(err) + ": " + err.Error(), nil
 	}
 }
 
@@ -204,9 +204,18 @@ func (s *Secrets) Save(a Account, password string) error {
 		return fmt.Errorf("save password for %s: %w; use password_command or $%s instead", user, noKeyringErr(err), PasswordEnv)
 	}
 	if err != nil {
-		return fmt.Errorf("save password for %s in keyring: %w", user, err)
+		return fmt.Errorf("save password for %s in keyring%s: %w", user, lockedHint(err), err)
 	}
 	return nil
+}
+
+// lockedHint explains go-keyring's error for a locked collection whose
+// unlock prompt could not be shown (e.g. no display).
+func lockedHint(err error) string {
+	if strings.Contains(err.Error(), "failed to unlock") {
+		return " (the keyring is locked and could not be unlocked here; unlock it first, e.g. gnome-keyring-daemon --unlock)"
+	}
+	return ""
 }
 
 // Forget removes a's password from the OS keyring. When none was stored
@@ -230,7 +239,7 @@ func (s *Secrets) Forget(a Account) error {
 	case IsNoKeyring(err):
 		return fmt.Errorf("forget password for %s: %w", user, noKeyringErr(err))
 	default:
-		return fmt.Errorf("forget password for %s in keyring: %w", user, err)
+		return fmt.Errorf("forget password for %s in keyring%s: %w", user, lockedHint(err), err)
 	}
 }
 

@@ -333,3 +333,11 @@ func TestIsNoKeyring(t *testing.T) {
 		}
 	}
 }
+
+func TestSaveLockedKeyringHint(t *testing.T) {
+	s := &Secrets{Keyring: &fakeKeyring{err: errors.New("failed to unlock correct collection '/org/freedesktop/secrets/collection/login'")}}
+	err := s.Save(alice, "pw")
+	if err == nil || IsNoKeyring(err) || !strings.Contains(err.Error(), "keyring is locked") {
+		t.Errorf("err = %v, want a locked-keyring hint and not IsNoKeyring", err)
+	}
+}
