@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 )
@@ -76,7 +77,14 @@ func insertMessage(ctx context.Context, tx *sql.Tx, m Message) (bool, error) {
 	return n > 0, err
 }
 
-// withDefaults fills in the times Append treats as "now".
+// Times are stored as int64 Unix nanoseconds, which cover 1678 to 2262.
+var (
+	minTime = time.Unix(0, math.MinInt64)
+	maxTime = time.Unix(0, math.MaxInt64)
+)
+
+// withDefaults fills in the times Append treats as "now" and clamps absurd
+// stamps (a peer's delay element can say anything) to the storable range.
 func withDefaults(m Message) Message {
 	if m.Received.IsZero() {
 		m.Received = time.Now()
@@ -84,7 +92,19 @@ func withDefaults(m Message) Message {
 	if m.Stamp.IsZero() {
 		m.Stamp = m.Received
 	}
+	m.Stamp = clamp(m.Stamp)
+	m.Received = clamp(m.Received)
 	return m
+}
+
+func clamp(t time.Time) time.Time {
+	switch {
+	case t.Before(minTime):
+		return minTime
+	case t.After(maxTime):
+		return maxTime
+	}
+	return t
 }
 
 func direction(outgoing bool) string {

@@ -208,7 +208,7 @@ func (w *Writer) write(batch []Message) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("write %d messages to history: %w", len(batch), err)
+		return fmt.Errorf("write %d messages to history, first %s: %w", len(batch), describe(batch[0]), err)
 	}
 	return nil
 }
