@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
@@ -55,10 +57,12 @@ func (a *App) newEngine(acct account.Account) (*client.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	if acct.Resource != "" {
-		if addr, err = addr.WithResource(acct.Resource); err != nil {
-			return nil, err
-		}
+	resource := acct.Resource
+	if resource == "" {
+		resource = "chat." + randomSuffix() // distinct per run, so two clients never kick each other
+	}
+	if addr, err = addr.WithResource(resource); err != nil {
+		return nil, fmt.Errorf("resource %q: %w", resource, err)
 	}
 	pw, err := a.password(acct)
 	if err != nil {
@@ -157,4 +161,10 @@ func bare(s string) string {
 		return strings.ToLower(s)
 	}
 	return j.Bare().String()
+}
+
+func randomSuffix() string {
+	var b [3]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }

@@ -49,15 +49,8 @@ func (a *App) run(line string) {
 		err = a.say(command.Literal(line))
 	}
 	if err != nil {
-		a.show(event.Error{Header: event.At(a.current), Context: strings.TrimSpace(firstWord(line)), Text: err.Error()})
+		a.show(event.Error{Header: event.At(a.current), Context: "command", Text: err.Error()})
 	}
-}
-
-func firstWord(s string) string {
-	if i := strings.IndexAny(s, " \t"); i >= 0 {
-		return s[:i]
-	}
-	return s
 }
 
 func (a *App) say(text string) error {

@@ -19,10 +19,25 @@ func (a *App) handle(ev event.Event) {
 		a.saveRoster(e)
 	case event.RosterPush:
 		a.savePush(e)
-	case event.ConnState:
-		a.connState(e)
 	}
 	a.show(ev)
+	a.after(ev) // may run queued lines: after the event is shown
+}
+
+// after reacts to events that release queued script lines: they run once
+// the first login has got its roster (or failed), so that `-c '/roster'`
+// sees the contacts.
+func (a *App) after(ev event.Event) {
+	switch e := ev.(type) {
+	case event.ConnState:
+		a.connState(e)
+	case event.Roster:
+		a.setReady()
+	case event.Error:
+		if e.Context == "fetch roster" {
+			a.setReady()
+		}
+	}
 }
 
 // store queues a message for history. Error messages are not history.
@@ -68,7 +83,6 @@ func (a *App) connState(c event.ConnState) {
 	switch {
 	case c.State == event.Online:
 		a.savePasswordIfAsked(c.Account)
-		a.setReady()
 	case c.State == event.Reconnecting, c.State == event.Offline && c.Fatal:
 		if !a.ready {
 			a.code = ExitLogin

@@ -56,7 +56,7 @@ func negotiateBind(ctx context.Context, session *xmpp.Session, _ interface{}) (x
 	if err := writeBindPayload(w, session.LocalAddr().Resourcepart()); err != nil {
 		return 0, nil, err
 	}
-	if err := w.EncodeToken(xml.EndElement{Name: xml.Name{Local: "iq"}}); err != nil {
+	if err := w.EncodeToken(bindStart(id).End()); err != nil {
 		return 0, nil, err
 	}
 	if err := w.Flush(); err != nil {

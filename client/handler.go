@@ -33,14 +33,15 @@ func (e *Engine) newHandler(s *session) *handler { return &handler{e: e, s: s} }
 // reported as events and dropped.
 func (h *handler) handle(t xmlstream.TokenReadEncoder, start *xml.StartElement) error {
 	h.s.touch()
-	limited := &limitReader{r: t, left: h.e.cfg.MaxStanza}
+	// The decoder must see the start element too, or it rejects the end.
+	limited := &limitReader{r: xmlstream.MultiReader(xmlstream.Token(*start), t), left: h.e.cfg.MaxStanza}
 	d := xml.NewTokenDecoder(limited)
 	var err error
 	switch start.Name.Local {
 	case "message":
-		err = h.message(d, *start)
+		err = h.message(d)
 	case "presence":
-		err = h.presence(d, *start)
+		err = h.presence(d)
 	case "iq":
 		err = h.iq(t, d, *start)
 	}

@@ -41,6 +41,9 @@ func (h *handler) iq(t xmlstream.TokenReadEncoder, d *xml.Decoder, start xml.Sta
 	if info.Type != "get" && info.Type != "set" {
 		return nil
 	}
+	if _, err := d.Token(); err != nil { // the iq start element itself
+		return fmt.Errorf("read iq: %w", err)
+	}
 	payload, err := firstChild(d)
 	if err != nil {
 		return fmt.Errorf("read iq: %w", err)

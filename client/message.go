@@ -71,9 +71,9 @@ func (se *stanzaError) String() string {
 	return cond
 }
 
-func (h *handler) message(d *xml.Decoder, start xml.StartElement) error {
+func (h *handler) message(d *xml.Decoder) error {
 	var m inMessage
-	if err := d.DecodeElement(&m, &start); err != nil {
+	if err := d.Decode(&m); err != nil {
 		return fmt.Errorf("decode message: %w", err)
 	}
 	outgoing := false

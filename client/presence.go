@@ -31,9 +31,9 @@ type inPresence struct {
 	Error    *stanzaError `xml:"error"`
 }
 
-func (h *handler) presence(d *xml.Decoder, start xml.StartElement) error {
+func (h *handler) presence(d *xml.Decoder) error {
 	var p inPresence
-	if err := d.DecodeElement(&p, &start); err != nil {
+	if err := d.Decode(&p); err != nil {
 		return fmt.Errorf("decode presence: %w", err)
 	}
 	if p.From != "" {
