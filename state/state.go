@@ -171,11 +171,23 @@ func (c *Contact) Best() (event.Presence, bool) {
 	var best event.Presence
 	found := false
 	for _, p := range c.Resources {
-		if !found || p.Priority > best.Priority || (p.Priority == best.Priority && ShowRank(p.Show) < ShowRank(best.Show)) {
+		if !found || better(p, best) {
 			best, found = p, true
 		}
 	}
 	return best, found
+}
+
+// better reports whether p outranks q: higher priority, then more available
+// show, then the smaller JID so that the answer does not depend on map order.
+func better(p, q event.Presence) bool {
+	if p.Priority != q.Priority {
+		return p.Priority > q.Priority
+	}
+	if rp, rq := ShowRank(p.Show), ShowRank(q.Show); rp != rq {
+		return rp < rq
+	}
+	return p.From < q.From
 }
 
 // ShowRank orders shows from most to least available: chat, "", away, xa, dnd.
@@ -195,7 +207,8 @@ func ShowRank(show string) int {
 	return 5
 }
 
-// Sorted returns the contacts sorted by availability then name.
+// Sorted returns the contacts sorted by availability, then name ignoring
+// case, then JID (so the order does not depend on map order).
 func (a *Account) Sorted() []*Contact {
 	out := make([]*Contact, 0, len(a.Contacts))
 	for _, c := range a.Contacts {
@@ -206,7 +219,10 @@ func (a *Account) Sorted() []*Contact {
 		if ri != rj {
 			return ri < rj
 		}
-		return strings.ToLower(out[i].Label()) < strings.ToLower(out[j].Label())
+		if li, lj := strings.ToLower(out[i].Label()), strings.ToLower(out[j].Label()); li != lj {
+			return li < lj
+		}
+		return out[i].Item.JID < out[j].Item.JID
 	})
 	return out
 }
