@@ -73,19 +73,20 @@ func details(ev event.Event) string {
 		}
 		return fmt.Sprintf("%s %s%s: %s", arrow, l(who), stamp, s(e.Body))
 	case event.Presence:
+		show := orWord(e.Show, "available")
 		if !e.Available {
-			return fmt.Sprintf("%s unavailable %s", l(e.From), l(e.Status))
+			show = "unavailable"
 		}
-		return strings.TrimSpace(fmt.Sprintf("%s %s %s", l(e.From), orWord(e.Show, "available"), l(e.Status)))
+		return strings.TrimSpace(fmt.Sprintf("%s %s %s", l(e.From), l(show), l(e.Status)))
 	case event.Subscription:
-		return strings.TrimSpace(fmt.Sprintf("%s %s %s", l(e.From), e.Type, l(e.Status)))
+		return strings.TrimSpace(fmt.Sprintf("%s %s %s", l(e.From), l(e.Type), l(e.Status)))
 	case event.Roster:
 		if e.Unchanged {
 			return fmt.Sprintf("unchanged (version %s)", l(e.Version))
 		}
 		return fmt.Sprintf("%d contacts (version %s)", len(e.Items), l(e.Version))
 	case event.RosterPush:
-		return fmt.Sprintf("%s subscription=%s %s", l(e.Item.JID), l(e.Item.Subscription), l(e.Item.Name))
+		return strings.TrimSpace(fmt.Sprintf("%s subscription=%s %s", l(e.Item.JID), l(e.Item.Subscription), l(e.Item.Name)))
 	case event.ConnState:
 		return connDetails(e)
 	case event.Error:
@@ -97,10 +98,11 @@ func details(ev event.Event) string {
 }
 
 func connDetails(e event.ConnState) string {
-	out := string(e.State)
+	l := sanitize.Line
+	out := l(string(e.State))
 	switch {
 	case e.State == event.Online:
-		out += fmt.Sprintf(" as %s via %s (%s, SASL %s)", sanitize.Line(e.JID), e.Server, e.TLS, e.Mechanism)
+		out += fmt.Sprintf(" as %s via %s (%s, SASL %s)", l(e.JID), l(e.Server), l(e.TLS), l(e.Mechanism))
 	case e.State == event.Reconnecting:
 		out += fmt.Sprintf(" in %s", e.Retry.Round(100*time.Millisecond))
 	}

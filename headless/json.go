@@ -58,6 +58,7 @@ func NewRecord(ev event.Event) Record {
 		stamp := e.Stamp
 		r.From, r.To, r.Peer, r.ID, r.OriginID, r.StanzaID = e.From, e.To, e.Peer, e.ID, e.OriginID, e.StanzaID
 		r.Type, r.Outgoing, r.Thread, r.Subject, r.Body, r.Stamp, r.Delayed = e.Type, e.Outgoing, e.Thread, e.Subject, e.Body, &stamp, e.Delayed
+		r.Error = e.Error
 	case event.Presence:
 		avail := e.Available
 		r.From, r.Available, r.Show, r.Status, r.Priority, r.Error = e.From, &avail, e.Show, e.Status, e.Priority, e.Error
@@ -88,7 +89,8 @@ func JSON(ev event.Event) []byte {
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(NewRecord(ev)); err != nil {
-		return []byte(fmt.Sprintf(`{"kind":"error","text":%q}`, err.Error()))
+		text, _ := json.Marshal("encode " + ev.Kind() + " event: " + err.Error()) // %q is not JSON
+		return escapeUnsafe(fmt.Appendf(nil, `{"kind":"error","text":%s}`, text))
 	}
 	return escapeUnsafe(bytes.TrimRight(buf.Bytes(), "\n"))
 }
@@ -117,7 +119,7 @@ func unsafeRune(r rune) bool {
 	switch {
 	case r == 0x7f, r >= 0x80 && r <= 0x9f:
 		return true
-	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x206f, r == 0x200e, r == 0x200f, r == 0x061c:
 		return true
 	case r == 0x2028, r == 0x2029:
 		return true
