@@ -186,6 +186,14 @@ func (a *App) shutdown() {
 			}
 		}
 	}
+	for drained := false; !drained; { // what the engines said last
+		select {
+		case ev := <-a.events:
+			a.handle(ev)
+		default:
+			drained = true
+		}
+	}
 	if err := a.writer.Close(); err != nil {
 		a.show(event.Error{Header: event.At(""), Context: "history", Text: fmt.Sprintf("not all messages were saved: %v", err)})
 		if a.code == ExitOK {

@@ -163,7 +163,7 @@ func (e *Engine) afterLogin(s *session, p Presence) {
 	if err := e.fetchRoster(s); err != nil {
 		e.emitError("fetch roster", err, "")
 	}
-	s.queue(presenceStanza(p))
+	s.queue(presenceStanza(p), "")
 	enableCarbons(s)
 }
 

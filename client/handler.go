@@ -45,7 +45,7 @@ func (h *handler) handle(t xmlstream.TokenReadEncoder, start *xml.StartElement) 
 	case "iq":
 		err = h.iq(t, d, *start)
 	}
-	if err != nil {
+	if err != nil && h.s.ctx.Err() == nil && !h.s.isClosing() {
 		from := attrValue(*start, "from")
 		h.e.emitError(fmt.Sprintf("dropped %s from %s", start.Name.Local, orServer(from)), err, from)
 	}

@@ -190,7 +190,7 @@ func (e *Engine) SendMessage(m OutMessage) (event.Message, error) {
 	}
 	typ := orDefault(m.Type, "chat")
 	id := randomID()
-	s.queue(messageStanza(to.String(), typ, id, m.Thread, m.Body))
+	s.queue(messageStanza(to.String(), typ, id, m.Thread, m.Body), "message to "+to.String())
 	now := time.Now()
 	return event.Message{
 		Header: event.Header{Time: now, Account: e.account}, Outgoing: true,

@@ -113,7 +113,7 @@ func (e *Engine) SetPresence(p Presence) {
 	s := e.sess
 	e.mu.Unlock()
 	if s != nil {
-		s.queue(presenceStanza(p))
+		s.queue(presenceStanza(p), "")
 	}
 }
 
@@ -141,7 +141,7 @@ func (e *Engine) Subscription(contact, typ string) error {
 	if s == nil {
 		return fmt.Errorf("%s %s: %w", typ, contact, ErrOffline)
 	}
-	s.queue(presenceTo(j.Bare().String(), typ, Presence{}))
+	s.queue(presenceTo(j.Bare().String(), typ, Presence{}), "")
 	return nil
 }
 

@@ -3,7 +3,10 @@ package client
 import (
 	"context"
 	"encoding/xml"
+	"fmt"
 	"io"
+	"reflect"
+	"strings"
 
 	"mellium.im/sasl"
 	"mellium.im/xmpp"
@@ -38,7 +41,11 @@ func recordingSASL(password string, chosen *string) xmpp.StreamFeature {
 		if offered, ok := data.([]string); ok && s.ConnectionState().Version != 0 {
 			*chosen = pickMechanism(offered)
 		}
-		return negotiate(ctx, s, data)
+		state, rw, err := negotiate(ctx, s, data)
+		if failure, ok := asSASLFailure(err); ok {
+			err = failure
+		}
+		return state, rw, err
 	}
 	return f
 }
@@ -52,4 +59,41 @@ func pickMechanism(offered []string) string {
 		}
 	}
 	return ""
+}
+
+// AuthError is the server's SASL <failure/>: a refused login.
+type AuthError struct {
+	Condition string // not-authorized, account-disabled, temporary-auth-failure, …
+	Text      string
+}
+
+func (e *AuthError) Error() string {
+	if e.Text != "" {
+		return fmt.Sprintf("authentication failed (%s): %s", e.Condition, e.Text)
+	}
+	return "authentication failed (" + e.Condition + ")"
+}
+
+// Temporary reports whether trying again later may succeed.
+func (e *AuthError) Temporary() bool { return e.Condition == "temporary-auth-failure" }
+
+// asSASLFailure recognises mellium's SASL failure, whose type lives in an
+// internal package we cannot name: a struct from package saslerr with a
+// Condition (a fmt.Stringer) and a Text.
+func asSASLFailure(err error) (*AuthError, bool) {
+	if err == nil {
+		return nil, false
+	}
+	v := reflect.ValueOf(err)
+	if v.Kind() != reflect.Struct || !strings.HasSuffix(v.Type().PkgPath(), "/saslerr") {
+		return nil, false
+	}
+	out := &AuthError{Condition: "not-authorized"}
+	if c, ok := v.FieldByName("Condition").Interface().(fmt.Stringer); ok && c.String() != "" {
+		out.Condition = c.String()
+	}
+	if t := v.FieldByName("Text"); t.Kind() == reflect.String {
+		out.Text = t.String()
+	}
+	return out, true
 }

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"mellium.im/sasl"
 	"mellium.im/xmpp"
 	"mellium.im/xmpp/stanza"
 )
@@ -26,9 +25,14 @@ type session struct {
 	cancel context.CancelCauseFunc
 
 	mu      sync.Mutex
-	pending []xml.TokenReader // stanzas queued by the send methods
-	wake    chan struct{}     // signalled when pending grows
-	lastIn  time.Time         // when a stanza last arrived (for keepalive)
+	pending []outgoing    // stanzas queued by the send methods
+	wake    chan struct{} // signalled when pending grows
+	lastIn  time.Time     // when a stanza last arrived (for keepalive)
+
+	closing   chan struct{} // closed to ask writeLoop to flush and stop
+	flushed   chan struct{} // closed when writeLoop has stopped
+	closeOnce sync.Once
+	onLost    func(what string) // reports a queued stanza that was never sent
 }
 
 // login dials, secures, authenticates and binds.
@@ -60,6 +64,10 @@ func (e *Engine) login(ctx context.Context) (*session, error) {
 	s := &session{
 		xs: xs, mechanism: mech, addr: conn.RemoteAddr().String(),
 		ctx: sctx, cancel: scancel, wake: make(chan struct{}, 1), lastIn: time.Now(),
+		closing: make(chan struct{}), flushed: make(chan struct{}),
+		onLost: func(what string) {
+			e.emitError(what, errors.New("not sent: the connection was lost first"), "")
+		},
 	}
 	s.tlsInfo = describeTLS(xs.ConnectionState())
 	if direct {
@@ -70,10 +78,18 @@ func (e *Engine) login(ctx context.Context) (*session, error) {
 	return s, nil
 }
 
-// queue adds a stanza to the ordered outgoing queue.
-func (s *session) queue(r xml.TokenReader) {
+// outgoing is a queued stanza; what names it in a "not sent" error.
+type outgoing struct {
+	r    xml.TokenReader
+	what string
+}
+
+// queue adds a stanza to the ordered outgoing queue. what, if not empty,
+// names it for the error reported should the session end before it is
+// written ("message to bob@example.org").
+func (s *session) queue(r xml.TokenReader, what string) {
 	s.mu.Lock()
-	s.pending = append(s.pending, r)
+	s.pending = append(s.pending, outgoing{r: r, what: what})
 	s.mu.Unlock()
 	select {
 	case s.wake <- struct{}{}:
@@ -81,27 +97,71 @@ func (s *session) queue(r xml.TokenReader) {
 	}
 }
 
-// writeLoop writes queued stanzas in order until the session ends.
+// writeLoop writes queued stanzas in order until the session ends. On a
+// graceful close it writes what is still queued first.
 func (s *session) writeLoop() {
+	defer close(s.flushed)
 	for {
 		select {
 		case <-s.ctx.Done():
+			s.dropPending()
+			return
+		case <-s.closing:
+			s.writePending()
 			return
 		case <-s.wake:
 		}
+		if !s.writePending() {
+			return
+		}
+	}
+}
+
+func (s *session) writePending() bool {
+	for {
 		s.mu.Lock()
 		batch := s.pending
 		s.pending = nil
 		s.mu.Unlock()
-		for _, r := range batch {
+		if len(batch) == 0 {
+			return true
+		}
+		for i, o := range batch {
 			ctx, cancel := context.WithTimeout(s.ctx, 30*time.Second)
-			err := s.xs.Send(ctx, r)
+			err := s.xs.Send(ctx, o.r)
 			cancel()
 			if err != nil {
+				s.mu.Lock()
+				s.pending = append(batch[i:], s.pending...)
+				s.mu.Unlock()
 				s.fail(fmt.Errorf("write: %w", err))
-				return
+				s.dropPending()
+				return false
 			}
 		}
+	}
+}
+
+// dropPending reports every queued stanza that will now never be sent.
+func (s *session) dropPending() {
+	s.mu.Lock()
+	lost := s.pending
+	s.pending = nil
+	s.mu.Unlock()
+	for _, o := range lost {
+		if o.what != "" && s.onLost != nil {
+			s.onLost(o.what)
+		}
+	}
+}
+
+// isClosing reports whether a graceful close has begun.
+func (s *session) isClosing() bool {
+	select {
+	case <-s.closing:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -129,6 +189,11 @@ func (s *session) fail(err error) {
 // closing stream tag, then the connection after a short grace period.
 func (s *session) close(graceful bool) {
 	if graceful {
+		s.closeOnce.Do(func() { close(s.closing) })
+		select { // let queued stanzas go out first: nothing typed is lost
+		case <-s.flushed:
+		case <-time.After(5 * time.Second):
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		_ = s.xs.Send(ctx, stanza.Presence{Type: stanza.UnavailablePresence}.Wrap(nil))
 		cancel()
@@ -177,11 +242,11 @@ func classifyLoginError(err error) error {
 	if errors.As(err, &cert) {
 		return fatal(cert)
 	}
-	msg := err.Error()
-	switch {
-	case errors.Is(err, sasl.ErrAuthn), containsAny(msg, "not-authorized", "not authorized"):
+	var auth *AuthError
+	if errors.As(err, &auth) && !auth.Temporary() {
 		return fatal(fmt.Errorf("login refused: wrong JID or password (%w)", err))
-	case containsAny(msg, "no matching SASL mechanisms"):
+	}
+	if containsAny(err.Error(), "no matching SASL mechanisms") {
 		return fatal(fmt.Errorf("login impossible: the server offers no SASL mechanism we trust (%w)", err))
 	}
 	return fmt.Errorf("login: %w", err)
