@@ -2,6 +2,7 @@ package client
 
 import (
 	"fmt"
+	"net"
 	"time"
 
 	"mellium.im/xmpp/jid"
@@ -14,6 +15,7 @@ type Config struct {
 	Server    string // "host:port" to connect to instead of DNS SRV lookups
 	DirectTLS bool   // with Server: TLS from the first byte (XEP-0368) instead of STARTTLS
 	TLS       TLSPolicy
+	Resolver  *net.Resolver // for the SRV lookups; nil = the system's
 	Priority  int
 
 	// RosterVersion returns the version of the roster we hold, or "" for

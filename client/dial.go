@@ -13,7 +13,7 @@ import (
 // configured host:port if there is one, else by DNS SRV records for
 // _xmpps-client and _xmpp-client with a fallback to the domain itself.
 func dialServer(ctx context.Context, c *Config, tlsCfg *tls.Config) (net.Conn, error) {
-	var nd net.Dialer
+	nd := net.Dialer{Resolver: c.Resolver}
 	if c.Server != "" {
 		if c.DirectTLS {
 			td := tls.Dialer{NetDialer: &nd, Config: withALPN(tlsCfg)}
@@ -29,7 +29,7 @@ func dialServer(ctx context.Context, c *Config, tlsCfg *tls.Config) (net.Conn, e
 		}
 		return conn, nil
 	}
-	d := dial.Dialer{TLSConfig: withALPN(tlsCfg)}
+	d := dial.Dialer{Dialer: nd, TLSConfig: withALPN(tlsCfg)}
 	conn, err := d.Dial(ctx, "tcp", c.JID)
 	if err != nil {
 		return nil, fmt.Errorf("dial %s: %w", c.JID.Domainpart(), err)
