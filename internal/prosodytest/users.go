@@ -1,0 +1,60 @@
+package prosodytest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+// AddUser creates the account user@Domain() with prosodyctl. It works while
+// the server runs: the account can log in at once, without a restart.
+func (s *Server) AddUser(user, pass string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, s.prosodyctl, "--config", s.cfgFile, "register", user, domain, pass)
+	cmd.Dir = s.dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("prosodyctl register %s@%s: %w: %s", user, domain, err, strings.TrimSpace(string(out)))
+	}
+	return nil
+}
+
+// NewUser creates a fresh account for one test and returns its bare JID and
+// password. The local part carries a counter, part of the test name and a
+// random suffix, so accounts never collide and are easy to find in the log.
+func (s *Server) NewUser(t testing.TB) (jid, pass string) {
+	t.Helper()
+	n := s.users.Add(1)
+	user := fmt.Sprintf("u%d-%s-%s", n, slug(t.Name(), 24), randomHex(3))
+	pass = randomHex(12)
+	if err := s.AddUser(user, pass); err != nil {
+		t.Fatalf("prosodytest: %v", err)
+	}
+	return user + "@" + domain, pass
+}
+
+// slug keeps the lowercase letters and digits of name, at most max of them.
+func slug(name string, max int) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(name) {
+		if b.Len() >= max {
+			break
+		}
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func randomHex(n int) string {
+	buf := make([]byte, n)
+	_, _ = rand.Read(buf) // crypto/rand.Read never fails on Linux
+	return hex.EncodeToString(buf)
+}
