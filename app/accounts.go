@@ -37,7 +37,14 @@ func (a *App) connect(j string) error {
 	}
 	acct, ok := a.opts.Config.Find(j)
 	if !ok {
-		return fmt.Errorf("connect %s: no such account in the config (add an [[account]] with jid = %q)", j, j)
+		// An account not in the config: use it for this run, found by DNS.
+		if _, err := jid.Parse(j); err != nil || !strings.Contains(j, "@") {
+			return fmt.Errorf("connect %q: not an account JID (user@domain)", j)
+		}
+		added := account.Account{JID: j}
+		added.SetAutoConnect(false)
+		a.opts.Config.Upsert(added)
+		acct, _ = a.opts.Config.Find(j)
 	}
 	e, err := a.newEngine(*acct)
 	if err != nil {
@@ -104,6 +111,9 @@ func (a *App) password(acct account.Account) (string, error) {
 		return "", err
 	}
 	a.info(j, "password for %s from %s", j, source)
+	if source != account.SourceKeyring && source != account.SourcePasswordCommand && !contains(a.savePending, j) {
+		a.info(j, "tip: start with --save-password to keep it in the OS keyring (service %q)", account.KeyringService)
+	}
 	a.passwords[j] = pw
 	return pw, nil
 }
@@ -153,6 +163,22 @@ func (a *App) disconnect(j string) error {
 	}
 	e.Disconnect()
 	return nil
+}
+
+// forget drops an account's engine and cached password after a fatal
+// login error, so that the next /connect asks the password sources again.
+func (a *App) forget(j string) {
+	delete(a.engines, j)
+	delete(a.passwords, j)
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
 }
 
 func bare(s string) string {

@@ -119,3 +119,25 @@ func TestWrongPasswordExitCode(t *testing.T) {
 		t.Errorf("exit code %d, want %d", code, ExitLogin)
 	}
 }
+
+func TestConnectAccountNotInConfigAndRetryAfterWrongPassword(t *testing.T) {
+	alice, bob := newUser(t), newUser(t)
+	f := start(t, alice)
+	f.view.expect(t, "alice roster", isRoster(alice.jid))
+
+	env := "wrong"
+	f.app.opts.Secrets.Getenv = func(k string) string {
+		if k == "CHAT_PASSWORD" {
+			return env
+		}
+		return ""
+	}
+	f.app.Queue("/connect " + bob.jid)
+	f.view.expect(t, "bob refused", func(ev event.Event) bool {
+		c, ok := ev.(event.ConnState)
+		return ok && c.Account == bob.jid && c.Fatal
+	})
+	env = bob.pass // read on the loop only at the next /connect, after this line
+	f.app.Queue("/connect " + bob.jid)
+	f.view.expect(t, "bob online with the new password", isConn(bob.jid, event.Online))
+}

@@ -84,6 +84,9 @@ func (a *App) connState(c event.ConnState) {
 	case c.State == event.Online:
 		a.savePasswordIfAsked(c.Account)
 	case c.State == event.Reconnecting, c.State == event.Offline && c.Fatal:
+		if c.Fatal {
+			a.forget(c.Account)
+		}
 		if !a.ready {
 			a.code = ExitLogin
 		}

@@ -107,7 +107,12 @@ func start(t *testing.T, users ...user) *fixture {
 		cfg.Accounts[i].PasswordCommand = cfg.Accounts[i].JID
 	}
 	f.app, err = New(Options{Config: cfg, Store: store, View: f.view, Secrets: secrets,
-		Tune: func(c *client.Config) { c.MinBackoff, c.MaxBackoff = 50*time.Millisecond, 500*time.Millisecond }})
+		Tune: func(c *client.Config) {
+			c.MinBackoff, c.MaxBackoff = 50*time.Millisecond, 500*time.Millisecond
+			if c.Server == "" { // an account added at run time: point it at the test server
+				c.Server, c.TLS.CAFile = srv.Addr(), srv.CAFile()
+			}
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
