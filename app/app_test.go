@@ -2,10 +2,12 @@ package app
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"chat/event"
+	"chat/history"
 )
 
 func TestChatThroughCommandsWritesHistory(t *testing.T) {
@@ -140,4 +142,29 @@ func TestConnectAccountNotInConfigAndRetryAfterWrongPassword(t *testing.T) {
 	env = bob.pass // read on the loop only at the next /connect, after this line
 	f.app.Queue("/connect " + bob.jid)
 	f.view.expect(t, "bob online with the new password", isConn(bob.jid, event.Online))
+}
+
+func TestRosterVersionKeptInSQLite(t *testing.T) {
+	alice, bob := newUser(t), newUser(t)
+	store, err := history.Open(filepath.Join(t.TempDir(), "history.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	first := startWith(t, store, alice)
+	first.view.expect(t, "roster", isRoster(alice.jid))
+	first.app.Queue("/add " + bob.jid + " Bobby")
+	first.view.expect(t, "push with our pending request", func(ev event.Event) bool {
+		p, ok := ev.(event.RosterPush)
+		return ok && p.Item.JID == bob.jid && p.Item.Ask == "subscribe"
+	})
+	first.quit(t)
+
+	second := startWith(t, store, alice)
+	r := second.view.expect(t, "roster", isRoster(alice.jid)).(event.Roster)
+	if !r.Unchanged {
+		t.Errorf("second login fetched the whole roster (%d items); want unchanged against the cached version", len(r.Items))
+	}
+	second.app.Queue("/roster")
+	second.view.expect(t, "cached contact listed", isInfo(bob.jid+" (Bobby)"))
 }

@@ -83,6 +83,18 @@ func newUser(t *testing.T) user {
 // CHAT_PASSWORD-style lookups are served from the users' passwords.
 func start(t *testing.T, users ...user) *fixture {
 	t.Helper()
+	store, err := history.Open(filepath.Join(t.TempDir(), "history.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	return startWith(t, store, users...)
+}
+
+// startWith is start with a given history store (to run the client twice
+// on the same data).
+func startWith(t *testing.T, store *history.Store, users ...user) *fixture {
+	t.Helper()
 	cfg := &account.Config{Options: account.DefaultOptions()}
 	pw := map[string]string{}
 	for i, u := range users {
@@ -91,11 +103,6 @@ func start(t *testing.T, users ...user) *fixture {
 		cfg.Accounts = append(cfg.Accounts, a)
 		pw[u.jid] = u.pass
 	}
-	store, err := history.Open(filepath.Join(t.TempDir(), "history.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
 	secrets := &account.Secrets{
 		Keyring: noKeyring{},
 		Getenv:  func(string) string { return "" },
@@ -106,6 +113,7 @@ func start(t *testing.T, users ...user) *fixture {
 	for i := range cfg.Accounts {
 		cfg.Accounts[i].PasswordCommand = cfg.Accounts[i].JID
 	}
+	var err error
 	f.app, err = New(Options{Config: cfg, Store: store, View: f.view, Secrets: secrets,
 		Tune: func(c *client.Config) {
 			c.MinBackoff, c.MaxBackoff = 50*time.Millisecond, 500*time.Millisecond
