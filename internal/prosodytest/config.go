@@ -48,6 +48,7 @@ func renderConfig(p configParams) string {
 	w("modules_enabled = { %s }", luaList(append(append([]string{}, defaultModules...), p.modules...)))
 	w("modules_disabled = { \"s2s\", \"dialback\", \"s2s_auth_certs\" }")
 	w("c2s_require_encryption = true")
+	w("c2s_close_timeout = 2 -- default 5 would stall Stop on a silent client")
 	w("s2s_require_encryption = true")
 	w("authentication = %s", luaString(p.auth))
 	w("storage = \"internal\"")

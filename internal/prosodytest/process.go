@@ -2,8 +2,10 @@ package prosodytest
 
 import (
 	"bytes"
+	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -128,7 +130,7 @@ func (s *Server) waitReady(p *process) error {
 		if logHas(s.logFile, "Failed to open server port") {
 			return fmt.Errorf("prosody could not listen: %w", errPortBusy)
 		}
-		err := probe(s.Addr(), s.DirectTLSAddr())
+		err := s.probe()
 		if err == nil {
 			return nil
 		}
@@ -139,23 +141,40 @@ func (s *Server) waitReady(p *process) error {
 	}
 }
 
-// probe checks that the STARTTLS port offers features and the direct TLS
-// port accepts TCP connections.
-func probe(c2s, direct string) error {
-	conn, err := net.DialTimeout("tcp", c2s, time.Second)
+// probe checks that the STARTTLS port and the direct TLS port (with a
+// handshake against the test CA) both answer a stream open with features.
+// It closes both streams politely and waits for Prosody to hang up, so no
+// half-open session delays a Stop that comes right after.
+func (s *Server) probe() error {
+	if err := probeStream(s.Addr(), nil); err != nil {
+		return err
+	}
+	cfg := &tls.Config{RootCAs: s.certs.pool, ServerName: domain}
+	if err := probeStream(s.DirectTLSAddr(), cfg); err != nil {
+		return fmt.Errorf("direct TLS port: %w", err)
+	}
+	return nil
+}
+
+func probeStream(addr string, cfg *tls.Config) error {
+	raw, err := net.DialTimeout("tcp", addr, time.Second)
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(2 * time.Second))
+	defer raw.Close()
+	raw.SetDeadline(time.Now().Add(2 * time.Second))
+	var conn net.Conn = raw
+	if cfg != nil {
+		conn = tls.Client(raw, cfg)
+	}
 	if _, err := openStream(conn, domain); err != nil {
 		return err
 	}
-	tc, err := net.DialTimeout("tcp", direct, time.Second)
-	if err != nil {
-		return err
+	if _, err := io.WriteString(conn, "</stream:stream>"); err != nil {
+		return fmt.Errorf("close stream: %w", err)
 	}
-	return tc.Close()
+	_, _ = io.Copy(io.Discard, conn) // until Prosody hangs up
+	return nil
 }
 
 func waitPortsFree(timeout time.Duration, ports ...int) error {

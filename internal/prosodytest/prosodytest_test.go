@@ -167,8 +167,19 @@ func TestUsersAreUnique(t *testing.T) {
 	if a == b {
 		t.Fatalf("NewUser returned %s twice", a)
 	}
-	if err := s.AddUser(strings.Split(a, "@")[0], "other"); err == nil {
-		t.Errorf("registering an existing user succeeded")
+}
+
+func TestAddUserExistingResetsPassword(t *testing.T) {
+	s := Require(t, srv)
+	bare, oldPass := s.NewUser(t)
+	if err := s.AddUser(strings.Split(bare, "@")[0], "new-secret"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := login(s, false, s.Addr(), bare, oldPass, sasl.ScramSha1); err == nil {
+		t.Errorf("old password still works after AddUser on an existing user")
+	}
+	if _, err := login(s, false, s.Addr(), bare, "new-secret", sasl.ScramSha1); err != nil {
+		t.Errorf("new password: %v", err)
 	}
 }
 
@@ -243,5 +254,34 @@ func TestUnavailableIsErrorsIs(t *testing.T) {
 	_, err := Start(Options{})
 	if !errors.Is(err, ErrUnavailable) {
 		t.Fatalf("Start without prosody on PATH: %v, want ErrUnavailable", err)
+	}
+}
+
+func BenchmarkRestart(b *testing.B) {
+	s := Require(b, srv)
+	for b.Loop() {
+		if err := s.Restart(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkStartStop(b *testing.B) {
+	Require(b, srv)
+	for b.Loop() {
+		s, err := Start(Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Stop(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkAddUser(b *testing.B) {
+	s := Require(b, srv)
+	for b.Loop() {
+		s.NewUser(b)
 	}
 }

@@ -11,8 +11,9 @@ import (
 	"time"
 )
 
-// AddUser creates the account user@Domain() with prosodyctl. It works while
-// the server runs: the account can log in at once, without a restart.
+// AddUser creates the account user@Domain() with prosodyctl, or sets a new
+// password when it exists already. It works while the server runs: the
+// account can log in at once, without a restart.
 func (s *Server) AddUser(user, pass string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
