@@ -26,7 +26,7 @@ func Main(m *testing.M, opts Options, srv **Server) int {
 		*srv = nil
 		if errors.Is(err, ErrUnavailable) && os.Getenv(RequireEnv) != "1" {
 			notice := skipNotice(err)
-			fmt.Fprint(os.Stderr, notice)
+			shout(notice)
 			code := m.Run()
 			fmt.Fprint(os.Stderr, notice)
 			return code
@@ -50,6 +50,16 @@ func skipNotice(err error) string {
 		"!!! prosodytest: SKIPPING every test that needs a real XMPP server !!!\n"+
 		"!!! reason: %v\n"+
 		"!!! set %s=1 to make this a failure (CI does)\n\n", err, RequireEnv)
+}
+
+// shout prints msg on stderr and, since `go test ./...` hides the output
+// of passing packages, also on the controlling terminal when there is one.
+func shout(msg string) {
+	fmt.Fprint(os.Stderr, msg)
+	if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+		fmt.Fprint(tty, msg)
+		tty.Close()
+	}
 }
 
 // Require skips t when s is nil because Main found no Prosody, and returns s.

@@ -43,7 +43,9 @@ type Options struct {
 	Auth string
 	// Modules are loaded on top of the default module list.
 	Modules []string
-	// ExtraConfig is Lua appended to the global section of the config.
+	// ExtraConfig is Lua appended to the global section of the config,
+	// after the defaults, so it can override them (for example
+	// "allow_registration = true" with Modules {"register"}).
 	ExtraConfig string
 }
 
@@ -88,7 +90,8 @@ func prepare(opts Options) (*Server, error) {
 	if auth == "" {
 		auth = "internal_hashed"
 	}
-	dir, err := os.MkdirTemp("", "prosodytest-")
+	sweepStale(os.TempDir())
+	dir, err := os.MkdirTemp("", dirPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("make temp dir: %w", err)
 	}

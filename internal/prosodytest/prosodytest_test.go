@@ -7,7 +7,9 @@ import (
 	"errors"
 	"net"
 	"os"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -283,5 +285,68 @@ func BenchmarkAddUser(b *testing.B) {
 	s := Require(b, srv)
 	for b.Loop() {
 		s.NewUser(b)
+	}
+}
+
+func TestSweepStaleKeepsLiveAndFresh(t *testing.T) {
+	tmp := t.TempDir()
+	old := time.Now().Add(-2 * staleAfter)
+	mk := func(name, pid string, mtime time.Time) string {
+		dir := filepath.Join(tmp, dirPrefix+name)
+		if err := os.Mkdir(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if pid != "" {
+			if err := os.WriteFile(filepath.Join(dir, "prosody.pid"), []byte(pid+"\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.Chtimes(dir, mtime, mtime); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	stale := mk("stale", "", old)
+	live := mk("live", strconv.Itoa(os.Getpid()), old)
+	fresh := mk("fresh", "", time.Now())
+	sweepStale(tmp)
+	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("stale dir kept: %v", err)
+	}
+	for _, dir := range []string{live, fresh} {
+		if _, err := os.Stat(dir); err != nil {
+			t.Errorf("%s swept: %v", dir, err)
+		}
+	}
+}
+
+// TestOptionsReachConfig checks that Modules are loaded and that
+// ExtraConfig lands in the global section, after (so overriding) the
+// defaults.
+func TestOptionsReachConfig(t *testing.T) {
+	Require(t, srv)
+	s, err := Start(Options{Modules: []string{"register"}, ExtraConfig: "c2s_require_encryption = false\nallow_registration = true"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop()
+	conn, err := net.DialTimeout("tcp", s.Addr(), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(5 * time.Second))
+	f, err := openStream(conn, s.Domain())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(f.Inner, "http://jabber.org/features/iq-register") {
+		t.Errorf("module register not loaded; features: %s", f.Inner)
+	}
+	if f.StartTLS == nil || f.StartTLS.Required != nil {
+		t.Errorf("starttls should be offered but not required; features: %s", f.Inner)
+	}
+	if len(f.Mechanisms) == 0 {
+		t.Errorf("no SASL offered on a plain stream with encryption optional: %s", f.Inner)
 	}
 }
