@@ -98,7 +98,7 @@ func carbon(m *inMessage) *inMessage {
 }
 
 func (h *handler) emitMessage(m inMessage, outgoing bool) error {
-	from, err := parseOr(m.From, h.e.cfg.JID.Domain())
+	from, err := parseOr(m.From, h.e.cfg.JID.Bare()) // RFC 6120 §8.1.2.1: no from = our account
 	if err != nil {
 		return fmt.Errorf("bad from %q: %w", m.From, err)
 	}
