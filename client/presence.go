@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"chat/event"
 
@@ -44,12 +45,15 @@ func (h *handler) presence(d *xml.Decoder) error {
 	head := event.At(h.e.account)
 	switch p.Type {
 	case "", "unavailable":
-		prio, _ := strconv.Atoi(p.Priority)
+		prio, err := strconv.ParseInt(strings.TrimSpace(p.Priority), 10, 8) // RFC 6121 §4.7.2.3: -128..127
+		if err != nil {
+			prio = 0 // absent, garbage or out of range (ParseInt would return a clamped value)
+		}
 		from := p.From
 		if from == "" {
 			from = h.e.account
 		}
-		h.e.emit(event.Presence{Header: head, From: from, Available: p.Type == "", Show: normalShow(p.Show), Status: p.Status, Priority: prio})
+		h.e.emit(event.Presence{Header: head, From: from, Available: p.Type == "", Show: normalShow(p.Show), Status: p.Status, Priority: int(prio)})
 	case "subscribe", "subscribed", "unsubscribe", "unsubscribed":
 		h.e.emit(event.Subscription{Header: head, From: bareOf(p.From), Type: p.Type, Status: p.Status})
 	case "error":
