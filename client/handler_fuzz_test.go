@@ -1,13 +1,20 @@
 package client
 
 import (
+	"bytes"
+	"context"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"chat/event"
+
+	"mellium.im/xmlstream"
+	"mellium.im/xmpp/jid"
 )
 
 // fuzzStarts are the stanza start tags the fuzzer's inner content goes
@@ -178,4 +185,212 @@ func TestFuzzHelpers(t *testing.T) {
 	if _, own := fuzzStanza(12, ""); own {
 		t.Error("a stanza from a stranger seen as our own")
 	}
+}
+
+const (
+	ourBare = "alice@example.org"
+	ourFull = ourBare + "/res"
+)
+
+// rig is an engine and a session with just what the handler touches.
+type rig struct {
+	e  *Engine
+	s  *session
+	ch chan event.Event
+}
+
+func newRig(t testing.TB, tune ...func(*Config)) *rig {
+	t.Helper()
+	cfg := Config{JID: jid.MustParse(ourFull), Password: "x"}
+	for _, f := range tune {
+		f(&cfg)
+	}
+	ch := make(chan event.Event, 64)
+	e, err := New(cfg, ch)
+	if err != nil {
+		t.Fatalf("new engine: %v", err)
+	}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	t.Cleanup(func() { cancel(nil) })
+	s := &session{
+		ctx: ctx, cancel: cancel, wake: make(chan struct{}, 1),
+		lastIn:  time.Now().Add(-time.Hour),
+		closing: make(chan struct{}), flushed: make(chan struct{}),
+	}
+	return &rig{e: e, s: s, ch: ch}
+}
+
+// fakeStream is the TokenReadEncoder Serve hands to the handler: it reads
+// the stanza's children and end element, and records what is written.
+type fakeStream struct {
+	xml.TokenReader
+	out bytes.Buffer
+	enc *xml.Encoder
+}
+
+func (f *fakeStream) EncodeToken(t xml.Token) error { return f.enc.EncodeToken(t) }
+func (f *fakeStream) Encode(v any) error            { return f.enc.Encode(v) }
+func (f *fakeStream) EncodeElement(v any, start xml.StartElement) error {
+	return f.enc.EncodeElement(v, start)
+}
+
+const streamHeader = `<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>`
+
+// stanzaStart parses the stream header and the stanza's start element as
+// mellium's session decoder would, blanking a from equal to our bare JID
+// like Serve does; the decoder is left just after the start element.
+func stanzaStart(raw string) (*xml.Decoder, xml.StartElement, error) {
+	d := xml.NewDecoder(strings.NewReader(streamHeader + raw))
+	if _, err := d.Token(); err != nil {
+		return nil, xml.StartElement{}, err
+	}
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return nil, xml.StartElement{}, err
+		}
+		if st, ok := tok.(xml.StartElement); ok {
+			st = xml.CopyToken(st).(xml.StartElement)
+			for i, a := range st.Attr {
+				if a.Name.Local == "from" {
+					if a.Value == ourBare {
+						st.Attr[i].Value = ""
+					}
+					break
+				}
+			}
+			return d, st, nil
+		}
+	}
+}
+
+// handleRaw runs one stanza through the handler and returns the error of
+// handle and what it wrote.
+func (r *rig) handleRaw(raw string) (string, error) {
+	d, start, err := stanzaStart(raw)
+	if err != nil {
+		return "", fmt.Errorf("test stanza: %w", err)
+	}
+	f := &fakeStream{TokenReader: xmlstream.InnerElement(d)}
+	f.enc = xml.NewEncoder(&f.out)
+	herr := r.e.newHandler(r.s).handle(f, &start)
+	if err := f.enc.Flush(); err != nil {
+		return "", err
+	}
+	return f.out.String(), herr
+}
+
+// feed runs one stanza through the handler, fails the test if handle
+// returns an error, and returns the IQs it wrote.
+func (r *rig) feed(t testing.TB, raw string) []outIQ {
+	t.Helper()
+	out, err := r.handleRaw(raw)
+	if err != nil {
+		t.Fatalf("handle returned %v for %s", err, raw)
+	}
+	iqs, err := parseReplies(out)
+	if err != nil {
+		t.Fatalf("handler wrote unreadable XML %q: %v", out, err)
+	}
+	return iqs
+}
+
+// events returns what has been emitted so far. Emitting is synchronous, so
+// everything a stanza caused is already queued when handle returns.
+func (r *rig) events() []event.Event {
+	var evs []event.Event
+	for {
+		select {
+		case ev := <-r.ch:
+			evs = append(evs, ev)
+		default:
+			return evs
+		}
+	}
+}
+
+// one returns the single event emitted, of type T.
+func one[T event.Event](t testing.TB, r *rig) T {
+	t.Helper()
+	evs := r.events()
+	if len(evs) != 1 {
+		t.Fatalf("want one %T, got %d events: %+v", *new(T), len(evs), evs)
+	}
+	ev, ok := evs[0].(T)
+	if !ok {
+		t.Fatalf("want %T, got %T %+v", *new(T), evs[0], evs[0])
+	}
+	if ev.Head().Account != ourBare {
+		t.Errorf("event account %q, want %q", ev.Head().Account, ourBare)
+	}
+	return ev
+}
+
+func none(t testing.TB, r *rig) {
+	t.Helper()
+	if evs := r.events(); len(evs) != 0 {
+		t.Fatalf("want no event, got %+v", evs)
+	}
+}
+
+// outIQ is an IQ the handler wrote.
+type outIQ struct {
+	ID, Type, To string
+	Cond, ErrTyp string // condition and type of a stanza error
+	Payload      xml.Name
+	Inner        string
+}
+
+func parseReplies(out string) ([]outIQ, error) {
+	d := xml.NewDecoder(strings.NewReader(out))
+	var iqs []outIQ
+	for {
+		var v struct {
+			XMLName xml.Name
+			ID      string `xml:"id,attr"`
+			Type    string `xml:"type,attr"`
+			To      string `xml:"to,attr"`
+			Inner   string `xml:",innerxml"`
+			Err     *struct {
+				Type string                       `xml:"type,attr"`
+				Any  []struct{ XMLName xml.Name } `xml:",any"`
+			} `xml:"error"`
+			Any []struct{ XMLName xml.Name } `xml:",any"`
+		}
+		err := d.Decode(&v)
+		if errors.Is(err, io.EOF) {
+			return iqs, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if v.XMLName.Local != "iq" {
+			return nil, fmt.Errorf("wrote <%s>, not an iq", v.XMLName.Local)
+		}
+		iq := outIQ{ID: v.ID, Type: v.Type, To: v.To, Inner: v.Inner}
+		if len(v.Any) > 0 {
+			iq.Payload = v.Any[0].XMLName
+		}
+		if v.Err != nil {
+			iq.ErrTyp = v.Err.Type
+			for _, c := range v.Err.Any {
+				if c.XMLName.Space == "urn:ietf:params:xml:ns:xmpp-stanzas" {
+					iq.Cond = c.XMLName.Local
+				}
+			}
+		}
+		iqs = append(iqs, iq)
+	}
+}
+
+// oneReply checks that exactly one IQ was written, answering id.
+func oneReply(t testing.TB, iqs []outIQ, id, typ string) outIQ {
+	t.Helper()
+	if len(iqs) != 1 {
+		t.Fatalf("want one reply, got %d: %+v", len(iqs), iqs)
+	}
+	if iqs[0].ID != id || iqs[0].Type != typ {
+		t.Fatalf("reply id=%q type=%q, want id=%q type=%q (%+v)", iqs[0].ID, iqs[0].Type, id, typ, iqs[0])
+	}
+	return iqs[0]
 }
