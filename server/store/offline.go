@@ -1,0 +1,96 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// StoreOffline keeps a serialised message stanza for user until
+// TakeOffline. At most s.MaxOffline are kept per user: beyond,
+// ErrOfflineFull (the server then bounces the message). A stanza larger
+// than MaxStanza gives ErrStanzaTooLarge.
+func (s *Store) StoreOffline(ctx context.Context, user string, stanza []byte) error {
+	u, err := canonicalUser(user)
+	if err != nil {
+		return fmt.Errorf("store offline message: %w", err)
+	}
+	if err := checkStanza(stanza); err != nil {
+		return fmt.Errorf("store offline message for %s: %w", u, err)
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		id, err := userID(ctx, tx, u)
+		if err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM offline WHERE user_id = ?", id).Scan(&n); err != nil {
+			return err
+		}
+		if n >= s.MaxOffline {
+			return ErrOfflineFull
+		}
+		_, err = tx.ExecContext(ctx, "INSERT INTO offline (user_id, stanza) VALUES (?, ?)", id, stanza)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store offline message for %s: %w", u, err)
+	}
+	return nil
+}
+
+// TakeOffline returns user's offline messages, oldest first, and deletes
+// them in the same transaction.
+func (s *Store) TakeOffline(ctx context.Context, user string) ([][]byte, error) {
+	u, err := canonicalUser(user)
+	if err != nil {
+		return nil, fmt.Errorf("take offline messages: %w", err)
+	}
+	var out [][]byte
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		id, err := userID(ctx, tx, u)
+		if err != nil {
+			return err
+		}
+		out, err = stanzas(ctx, tx, "SELECT stanza FROM offline WHERE user_id = ? ORDER BY id", id)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "DELETE FROM offline WHERE user_id = ?", id)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("take offline messages of %s: %w", u, err)
+	}
+	return out, nil
+}
+
+// checkStanza refuses an empty or oversized stanza.
+func checkStanza(stanza []byte) error {
+	switch {
+	case len(stanza) == 0:
+		return errors.New("empty stanza")
+	case len(stanza) > MaxStanza:
+		return fmt.Errorf("%w: %d bytes, at most %d", ErrStanzaTooLarge, len(stanza), MaxStanza)
+	}
+	return nil
+}
+
+// stanzas runs a query selecting one blob column and returns the blobs.
+func stanzas(ctx context.Context, tx *sql.Tx, query string, args ...any) ([][]byte, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out [][]byte
+	for rows.Next() {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
