@@ -1,0 +1,106 @@
+package server
+
+import (
+	"crypto/tls"
+	"fmt"
+	"time"
+
+	"chat/server/store"
+
+	"mellium.im/xmpp/jid"
+)
+
+// Config describes one server. Zero values get the defaults given.
+type Config struct {
+	Listen string // "host:port" to listen on (default 127.0.0.1:5222)
+	Domain string // the domain served (default localhost)
+
+	// Store holds accounts, rosters and offline messages. If nil, a store
+	// is opened in DataDir (server.db) and closed by Close; if DataDir is
+	// empty too, in a temporary directory removed by Close.
+	Store   *store.Store
+	DataDir string
+
+	// Users are created (or their passwords reset) at start: localpart or
+	// bare JID → password.
+	Users map[string]string
+
+	// Certificate is the TLS certificate; if it is zero a self-signed one
+	// is generated at start for Domain (see GenerateCertificate).
+	Certificate tls.Certificate
+
+	// Logf receives one line per notable event (connections, logins,
+	// drops). Nil means silent.
+	Logf func(format string, args ...any)
+
+	MaxConns         int           // open connections in all (default 1000)
+	MaxConnsPerIP    int           // open connections from one address (default 600)
+	MaxStanza        int           // bytes in one stanza (default 256 KiB)
+	MaxDepth         int           // element nesting in one stanza (default 64)
+	HandshakeTimeout time.Duration // from connect to bound resource (default 30s)
+	WriteTimeout     time.Duration // one write to a client (default 30s)
+	QueueSize        int           // stanzas waiting for one client before it is dropped (default 512)
+	MaxAuthFailures  int           // failed SASL attempts on one connection before it is closed (default 3)
+	AuthFailureDelay time.Duration // wait after each failed attempt (default 1s; negative: none)
+}
+
+func (c *Config) applyDefaults() {
+	str := func(s *string, v string) {
+		if *s == "" {
+			*s = v
+		}
+	}
+	num := func(n *int, v int) {
+		if *n <= 0 {
+			*n = v
+		}
+	}
+	dur := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	str(&c.Listen, "127.0.0.1:5222")
+	str(&c.Domain, "localhost")
+	num(&c.MaxConns, 1000)
+	num(&c.MaxConnsPerIP, 600)
+	num(&c.MaxStanza, 256<<10)
+	num(&c.MaxDepth, 64)
+	num(&c.QueueSize, 512)
+	num(&c.MaxAuthFailures, 3)
+	dur(&c.HandshakeTimeout, 30*time.Second)
+	dur(&c.WriteTimeout, 30*time.Second)
+	if c.AuthFailureDelay == 0 {
+		c.AuthFailureDelay = time.Second
+	}
+	if c.Logf == nil {
+		c.Logf = func(string, ...any) {}
+	}
+}
+
+// normalizeDomain checks the configured domain and returns its canonical
+// form.
+func normalizeDomain(d string) (string, error) {
+	j, err := jid.New("", d, "")
+	if err != nil {
+		return "", fmt.Errorf("domain %q: %w", d, err)
+	}
+	return j.Domainpart(), nil
+}
+
+// userJID turns a localpart or bare JID of this domain into the canonical
+// bare JID the store is keyed by.
+func userJID(domain, name string) (jid.JID, error) {
+	local := name
+	if j, err := jid.Parse(name); err == nil && j.Localpart() != "" {
+		if j.Domainpart() != domain {
+			return jid.JID{}, fmt.Errorf("user %q is not of domain %s", name, domain)
+		}
+		local = j.Localpart()
+	}
+	j, err := jid.New(local, domain, "")
+	if err != nil || j.Localpart() == "" {
+		return jid.JID{}, fmt.Errorf("user %q: not a valid localpart", name)
+	}
+	return j, nil
+}

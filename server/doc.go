@@ -1,0 +1,36 @@
+// Package server is a small embedded XMPP server (RFC 6120 and RFC 6121)
+// for trying the client on one machine with no account anywhere, and for
+// testing it against other clients. A real deployment runs Prosody or
+// ejabberd: this server has no server-to-server federation, no stream
+// management, no carbons and no archive.
+//
+// What it speaks: STARTTLS (required, TLS 1.2 or later) with a given or a
+// generated self-signed certificate; SASL SCRAM-SHA-256, SCRAM-SHA-1 and
+// PLAIN over TLS against package store; resource binding where a new
+// session with the same full JID replaces the old one (which gets a
+// <conflict/> stream error); rosters with versioning and pushes; the
+// subscription state machine with pre-approval; presence broadcast, probes
+// and directed presence; message routing with priorities; offline storage
+// delivered with a XEP-0203 delay; disco#info and disco#items, XEP-0199 ping
+// and XEP-0092 version. Every routed stanza is stamped with the sender's
+// bound JID. Domains other than its own are refused (remote-server-not-found)
+// unless a Component has registered the domain: that is the seam for a
+// multi-user chat service or a file transfer proxy.
+//
+// Stream negotiation is written by hand over encoding/xml rather than with
+// mellium's server-side features (v0.22.0 has no server SCRAM feature, an odd
+// server bind and a Serve loop that answers unknown IQs itself): a
+// connection reads bytes through a budget reader so that a stanza larger
+// than the limit fails before it is held in memory, and stanzas are kept as
+// small element trees that are checked, stamped and re-serialised.
+// mellium.im/sasl does the SASL mechanisms and mellium.im/xmpp/jid the
+// JID preparation.
+//
+// Each session has one reader goroutine (which also routes what it reads)
+// and one writer goroutine fed by a bounded queue with write deadlines: a
+// slow or dead client whose queue fills is dropped without stalling anyone.
+//
+// This package must not import the client engine, the UI, the event loop or
+// anything else of the chat client: it knows only streams, stanzas and
+// package store.
+package server

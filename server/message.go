@@ -1,0 +1,137 @@
+package server
+
+import (
+	"errors"
+	"time"
+
+	"chat/server/store"
+)
+
+// routeMessage delivers a message per RFC 6121 §8.5.
+func (srv *Server) routeMessage(st *stanza) {
+	if !st.hasTo {
+		st.to = st.from.Bare() // RFC 6120 §10.3.1: no 'to' means the sender's own account
+		st.n.set("to", st.to.String())
+	}
+	switch srv.classify(st.to) {
+	case toServer:
+		if st.typ != "error" && st.typ != "headline" {
+			srv.bounce(st, "cancel", "service-unavailable", "the server does not take messages")
+		}
+	case toRemote:
+		srv.bounce(st, "cancel", "remote-server-not-found", "this server does not federate")
+	case toComponent:
+		srv.toComponent(st.n, st.to)
+	case toUser:
+		srv.messageToUser(st)
+	}
+}
+
+func (srv *Server) messageToUser(st *stanza) {
+	bare := st.to.Bare().String()
+	if res := st.to.Resourcepart(); res != "" {
+		if s := srv.reg.session(bare, res); s != nil {
+			s.send(st.n.bytes())
+			return
+		}
+		// RFC 6121 §8.5.3.2.1: no such resource.
+		switch st.typ {
+		case "", "normal", "chat":
+		case "groupchat":
+			srv.bounce(st, "cancel", "service-unavailable", "")
+			return
+		default: // headline, error: dropped
+			return
+		}
+	}
+	srv.messageToBare(st, bare)
+}
+
+// messageToBare implements RFC 6121 §8.5.2: the highest non-negative
+// priority available resources get chat and normal messages; with none,
+// a message with a body is stored offline.
+func (srv *Server) messageToBare(st *stanza, bare string) {
+	switch st.typ {
+	case "error":
+		return
+	case "groupchat":
+		srv.bounce(st, "cancel", "service-unavailable", "")
+		return
+	}
+	unlock := srv.locks.lock(bare) // against initial presence taking the offline queue
+	defer unlock()
+	all, best := nonNegative(srv.reg.available(bare))
+	targets := best
+	if st.typ == "headline" {
+		targets = all
+	}
+	if len(targets) > 0 {
+		b := st.n.bytes()
+		for _, s := range targets {
+			s.send(b)
+		}
+		return
+	}
+	if !srv.userExists(bare) {
+		srv.bounce(st, "cancel", "service-unavailable", "")
+		return
+	}
+	if st.typ == "headline" || st.n.child(nsClient, "body") == nil {
+		return // chat states and the like are not worth keeping
+	}
+	srv.storeOffline(st, bare)
+}
+
+// nonNegative returns the sessions with a non-negative priority, and those
+// of them with the highest priority.
+func nonNegative(ss []*session) (all, best []*session) {
+	top := -1
+	for _, s := range ss {
+		prio, ok := s.availablePriority()
+		if !ok || prio < 0 {
+			continue
+		}
+		all = append(all, s)
+		switch {
+		case prio > top:
+			top, best = prio, []*session{s}
+		case prio == top:
+			best = append(best, s)
+		}
+	}
+	return all, best
+}
+
+// storeOffline keeps a message for later, stamped with XEP-0203 delay.
+func (srv *Server) storeOffline(st *stanza, bare string) {
+	c := *st.n
+	c.kids = append(append([]any(nil), st.n.kids...), elem(nsDelay, "delay",
+		"from", srv.domain, "stamp", time.Now().UTC().Format("2006-01-02T15:04:05.000Z")).add("Offline storage"))
+	ctx, cancel := srv.storeCtx()
+	defer cancel()
+	err := srv.store.StoreOffline(ctx, bare, c.bytes())
+	switch {
+	case errors.Is(err, store.ErrOfflineFull):
+		srv.bounce(st, "cancel", "service-unavailable", "the recipient's offline storage is full")
+	case errors.Is(err, store.ErrStanzaTooLarge):
+		srv.bounce(st, "cancel", "service-unavailable", "too large to keep offline")
+	case err != nil:
+		srv.logf("store offline message for %s: %v", bare, err)
+		srv.bounce(st, "wait", "internal-server-error", "")
+	}
+}
+
+// deliverOffline sends the messages stored for s's account. The caller
+// holds the account's lock and has just made s available.
+func (srv *Server) deliverOffline(s *session) {
+	ctx, cancel := srv.storeCtx()
+	defer cancel()
+	msgs, err := srv.store.TakeOffline(ctx, s.bare)
+	if err != nil {
+		srv.logf("take offline messages of %s: %v", s.bare, err)
+		return
+	}
+	for _, m := range msgs {
+		s.send(m)
+	}
+}
