@@ -19,6 +19,7 @@ const (
 	nsForward   = "urn:xmpp:forward:0"
 	nsDelay     = "urn:xmpp:delay"
 	nsSID       = "urn:xmpp:sid:0"
+	nsXHTMLIM   = "http://jabber.org/protocol/xhtml-im"
 )
 
 // ClientName and ClientVersion are answered to XEP-0092 version queries.
@@ -28,7 +29,7 @@ const (
 )
 
 // features are the disco#info features we answer with.
-var features = []string{nsDiscoInfo, nsPing, nsVersion, nsCarbons, nsSID}
+var features = []string{nsDiscoInfo, nsPing, nsVersion, nsCarbons, nsSID, nsXHTMLIM}
 
 type iqInfo struct {
 	ID, Type, From string

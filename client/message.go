@@ -3,6 +3,7 @@ package client
 import (
 	"encoding/xml"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -18,6 +19,7 @@ type inMessage struct {
 	To       string       `xml:"to,attr"`
 	Type     string       `xml:"type,attr"`
 	Body     []string     `xml:"body"`
+	HTML     *xhtmlIM     `xml:"http://jabber.org/protocol/xhtml-im html"`
 	Subject  string       `xml:"subject"`
 	Thread   string       `xml:"thread"`
 	Delay    *delay       `xml:"urn:xmpp:delay delay"`
@@ -26,6 +28,46 @@ type inMessage struct {
 	Error    *stanzaError `xml:"error"`
 	Received *carbonWrap  `xml:"urn:xmpp:carbons:2 received"`
 	Sent     *carbonWrap  `xml:"urn:xmpp:carbons:2 sent"`
+}
+
+// xhtmlIM is a XEP-0071 payload; its body is kept as raw XML for package
+// xhtml to parse with its whitelist and limits.
+type xhtmlIM struct {
+	Bodies []rawInner `xml:"http://www.w3.org/1999/xhtml body"`
+}
+
+// rawInner keeps an element's children as XML text. (encoding/xml's
+// innerxml needs the raw bytes, which a token stream does not have.)
+type rawInner struct{ Inner string }
+
+func (r *rawInner) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	var b strings.Builder
+	enc := xml.NewEncoder(&b)
+	for depth := 0; ; {
+		tok, err := d.Token()
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			tok = withoutNSAttrs(t)
+		case xml.EndElement:
+			if depth == 0 {
+				if err := enc.Flush(); err != nil {
+					return err
+				}
+				r.Inner = b.String()
+				return nil
+			}
+			depth--
+		case xml.ProcInst, xml.Directive:
+			continue
+		}
+		if err := enc.EncodeToken(tok); err != nil {
+			return err
+		}
+	}
 }
 
 type delay struct {
@@ -127,6 +169,9 @@ func (h *handler) emitMessage(m inMessage, outgoing bool) error {
 	if m.OriginID != nil {
 		ev.OriginID = m.OriginID.ID
 	}
+	if m.HTML != nil && len(m.HTML.Bodies) > 0 {
+		ev.XHTML = m.HTML.Bodies[0].Inner
+	}
 	for _, s := range m.StanzaID {
 		if s.By == h.e.account {
 			ev.StanzaID = s.ID
@@ -175,6 +220,7 @@ type OutMessage struct {
 	Body   string
 	Type   string // chat (default) or normal
 	Thread string
+	XHTML  string // optional XEP-0071 alternative: the XML inside <body>, already validated
 }
 
 // SendMessage queues a message and returns the event that records it (with
@@ -190,19 +236,30 @@ func (e *Engine) SendMessage(m OutMessage) (event.Message, error) {
 	}
 	typ := orDefault(m.Type, "chat")
 	id := randomID()
-	s.queue(messageStanza(to.String(), typ, id, m.Thread, m.Body), "message to "+to.String())
+	stanza, err := messageStanza(to.String(), typ, id, m.Thread, m.Body, m.XHTML)
+	if err != nil {
+		return event.Message{}, fmt.Errorf("send to %s: %w", to, err)
+	}
+	s.queue(stanza, "message to "+to.String())
 	now := time.Now()
 	return event.Message{
 		Header: event.Header{Time: now, Account: e.account}, Outgoing: true,
 		From: s.xs.LocalAddr().String(), To: to.String(), Peer: to.Bare().String(),
-		ID: id, OriginID: id, Type: typ, Thread: m.Thread, Body: m.Body, Stamp: now,
+		ID: id, OriginID: id, Type: typ, Thread: m.Thread, Body: m.Body, XHTML: m.XHTML, Stamp: now,
 	}, nil
 }
 
-func messageStanza(to, typ, id, thread, body string) xml.TokenReader {
+func messageStanza(to, typ, id, thread, body, xhtml string) (xml.TokenReader, error) {
 	inner := []xml.TokenReader{textElement("body", body)}
 	if thread != "" {
 		inner = append(inner, textElement("thread", thread))
+	}
+	if xhtml != "" {
+		html, err := xhtmlPayload(xhtml)
+		if err != nil {
+			return nil, err
+		}
+		inner = append(inner, html)
 	}
 	inner = append(inner, xmlstream.Wrap(nil, xml.StartElement{Name: xml.Name{Space: nsSID, Local: "origin-id"},
 		Attr: []xml.Attr{{Name: xml.Name{Local: "id"}, Value: id}}}))
@@ -210,5 +267,45 @@ func messageStanza(to, typ, id, thread, body string) xml.TokenReader {
 		{Name: xml.Name{Local: "to"}, Value: to},
 		{Name: xml.Name{Local: "type"}, Value: typ},
 		{Name: xml.Name{Local: "id"}, Value: id},
-	}})
+	}}), nil
+}
+
+// xhtmlPayload wraps the inner XML of an XHTML-IM body, checking first that
+// it is well-formed so that a bad fragment cannot break the stream.
+func xhtmlPayload(inner string) (xml.TokenReader, error) {
+	d := xml.NewDecoder(strings.NewReader("<body xmlns='http://www.w3.org/1999/xhtml'>" + inner + "</body>"))
+	var toks []xml.Token
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("XHTML is not well-formed: %w", err)
+		}
+		if start, ok := tok.(xml.StartElement); ok {
+			tok = withoutNSAttrs(start) // the encoder writes xmlns from Name.Space
+		}
+		toks = append(toks, xml.CopyToken(tok))
+	}
+	i := 0
+	body := xmlstream.ReaderFunc(func() (xml.Token, error) {
+		if i >= len(toks) {
+			return nil, io.EOF
+		}
+		i++
+		return toks[i-1], nil
+	})
+	return xmlstream.Wrap(body, xml.StartElement{Name: xml.Name{Space: nsXHTMLIM, Local: "html"}}), nil
+}
+
+func withoutNSAttrs(start xml.StartElement) xml.StartElement {
+	attrs := start.Attr[:0:0]
+	for _, a := range start.Attr {
+		if a.Name.Local != "xmlns" && a.Name.Space != "xmlns" {
+			attrs = append(attrs, a)
+		}
+	}
+	start.Attr = attrs
+	return start
 }

@@ -74,6 +74,7 @@ type Message struct {
 	Thread   string    // thread id, if any
 	Subject  string    // subject, if any
 	Body     string    // the text
+	XHTML    string    // XEP-0071: the XML inside the XHTML-IM <body>, unparsed; "" if none
 	Stamp    time.Time // when it was sent: the XEP-0203 delay if any and sane, else Time
 	Delayed  bool      // Stamp comes from a delay element (offline or archived)
 	Error    string    // for type error: the condition and text
