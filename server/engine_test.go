@@ -169,14 +169,13 @@ func TestOfflineMessageDeliveredWithDelay(t *testing.T) {
 	ts := startServer(t)
 	alice := ts.peer(t, "alice", "a")
 	alice.online()
-	alice.roster()
 	if _, err := alice.e.SendMessage(client.OutMessage{To: "bob@localhost", Body: "while you were out"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := alice.e.SendMessage(client.OutMessage{To: "bob@localhost/gone", Body: "second"}); err != nil {
 		t.Fatal(err)
 	}
-	alice.sync() // the server has handled both messages
+	alice.sync("alice@localhost/a") // the server has handled both messages
 	bob := ts.peer(t, "bob", "b")
 	bob.online()
 	for _, body := range []string{"while you were out", "second"} {
