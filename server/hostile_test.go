@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/base64"
 	"fmt"
 	"strings"
 	"sync"
@@ -9,6 +10,8 @@ import (
 
 	"chat/client"
 	"chat/event"
+
+	"mellium.im/sasl"
 )
 
 func TestSpoofedFromIsOverwritten(t *testing.T) {
@@ -195,5 +198,47 @@ func TestIdleConnectionsDoNotStallChat(t *testing.T) {
 	}
 	if n := ts.srv.Conns(); n < idle+2 {
 		t.Errorf("open connections = %d, want at least %d", n, idle+2)
+	}
+}
+
+// scram runs a SCRAM-SHA-256 exchange by hand and returns the server's
+// last answer and whether it sent a challenge first.
+func scram(t *testing.T, ts *testServer, user, pass string) (last *node, challenged bool) {
+	t.Helper()
+	c := dialRaw(t, ts)
+	c.open()
+	c.startTLS()
+	n := sasl.NewClient(sasl.ScramSha256, sasl.Credentials(func() ([]byte, []byte, []byte) {
+		return []byte(user), []byte(pass), nil
+	}))
+	_, first, err := n.Step(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.write("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-256'>" + base64.StdEncoding.EncodeToString(first) + "</auth>")
+	ans := c.must("")
+	if ans.name.Local != "challenge" {
+		return ans, false
+	}
+	data, _ := base64.StdEncoding.DecodeString(ans.text())
+	_, final, err := n.Step(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.write("<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>" + base64.StdEncoding.EncodeToString(final) + "</response>")
+	return c.must(""), true
+}
+
+func TestUnknownUserLooksLikeWrongPassword(t *testing.T) {
+	ts := startServer(t)
+	last, challenged := scram(t, ts, "alice", "secret")
+	if last.name.Local != "success" || !challenged {
+		t.Fatalf("right password: %s, want success", last.bytes())
+	}
+	for _, user := range []string{"alice", "nobody"} {
+		last, challenged := scram(t, ts, user, "wrong")
+		if !challenged || last.name.Local != "failure" || last.child(nsSASL, "not-authorized") == nil {
+			t.Errorf("%s with a wrong password: challenged=%v, last %s; want a challenge then not-authorized", user, challenged, last.bytes())
+		}
 	}
 }

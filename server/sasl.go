@@ -2,6 +2,9 @@ package server
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"time"
@@ -188,15 +191,29 @@ func (c *conn) fetchSalted(claimed *jid.JID) sasl.SaltedCredentialsFetcher {
 		ctx, cancel := context.WithTimeout(c.srv.ctx, 10*time.Second)
 		defer cancel()
 		salt, salted, iter, err := c.srv.store.SaltedCredentials(ctx, u.String(), mech)
+		if errors.Is(err, store.ErrNoUser) {
+			return c.srv.decoy(u.String(), mech)
+		}
 		if err != nil {
-			if !errors.Is(err, store.ErrNoUser) {
-				c.srv.logf("salted credentials of %s: %v", u, err)
-			}
+			c.srv.logf("salted credentials of %s: %v", u, err)
 			return nil, nil, 0, sasl.ErrAuthn
 		}
 		*claimed = u
 		return salt, salted, iter, nil
 	}
+}
+
+// decoy returns made-up SCRAM credentials for an account that does not
+// exist: the same salt every time for a name, and a salted password
+// nobody can match. The exchange then fails at the proof, exactly like a
+// wrong password, so that SCRAM does not tell which accounts exist.
+func (srv *Server) decoy(user, mech string) ([]byte, []byte, int64, error) {
+	mac := hmac.New(sha256.New, srv.secret[:])
+	mac.Write([]byte(mech + "\x00" + user))
+	sum := mac.Sum(nil)
+	salted := make([]byte, 32)
+	_, _ = rand.Read(salted)
+	return sum[:16], salted, store.DefaultIterations, nil
 }
 
 // claim maps a SASL username (a localpart, or a bare JID of our domain)

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -23,6 +24,7 @@ type Server struct {
 	cert   tls.Certificate
 	reg    *registry
 	locks  *userLocks
+	secret [32]byte // keys the decoy SCRAM salts of unknown users
 
 	ctx    context.Context // cancelled by Close
 	cancel context.CancelFunc
@@ -51,6 +53,7 @@ func New(cfg Config) (*Server, error) {
 	srv := &Server{cfg: cfg, domain: domain, reg: newRegistry(), locks: newUserLocks(),
 		conns: map[*conn]bool{}, perIP: map[string]int{}}
 	srv.ctx, srv.cancel = context.WithCancel(context.Background())
+	_, _ = rand.Read(srv.secret[:])
 	srv.comps.routes = map[string]Component{}
 	if err := srv.openStore(); err != nil {
 		return nil, err
