@@ -6,8 +6,9 @@ func TestPendingRequestWaitsForTheContact(t *testing.T) {
 	ts := startServer(t)
 	alice := ts.raw(t, "alice", "a")
 	alice.write("<presence to='bob@localhost/anything' type='subscribe' from='eve@localhost'/>")
-	alice.iq("get", "localhost", "<ping xmlns='urn:xmpp:ping'/>") // handled
-	for i := 0; i < 2; i++ {                                      // delivered at every login until answered
+	alice.iq("get", "localhost", "<ping xmlns='urn:xmpp:ping'/>") // the request has been handled
+	// Delivered at every login until answered.
+	for i := 0; i < 2; i++ {
 		bob := ts.raw(t, "bob", "b")
 		r := bob.iq("get", "", "<query xmlns='jabber:iq:roster'/>")
 		if hasText(r, "alice@localhost") {
