@@ -43,6 +43,13 @@ type Options struct {
 	// Tune adjusts each engine's configuration before it is created
 	// (tests shorten timeouts here).
 	Tune func(*client.Config)
+	// Commands are a front end's own commands (the TUI's /win, /close, …),
+	// added to the table so they also work from scripts. One with the name
+	// of a built-in replaces it.
+	Commands []command.Command[*App]
+	// HelpTopics are extra /help topics ("keys"): /help TOPIC prints what
+	// the function returns.
+	HelpTopics map[string]func() string
 }
 
 // App is the loop and what it owns.
@@ -81,7 +88,7 @@ func New(opts Options) (*App, error) {
 	a.writer = history.NewWriter(opts.Store, func(err error) {
 		a.post(event.Error{Header: event.At(""), Context: "history", Text: err.Error()})
 	})
-	cmds, err := commandTable()
+	cmds, err := commandTable(opts.Commands)
 	if err != nil {
 		return nil, err
 	}

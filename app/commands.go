@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,10 +21,18 @@ import (
 
 type cmd = command.Command[*App]
 
-// commandTable is every /command; the TUI adds its own to the same kind of
-// table. Handlers run on the loop.
-func commandTable() (*command.Table[*App], error) {
-	return command.New(
+// commandTable is every /command plus a front end's own (extra), which
+// replace built-ins of the same name. Handlers run on the loop.
+func commandTable(extra []cmd) (*command.Table[*App], error) {
+	all := builtins()
+	for _, e := range extra {
+		all = slices.DeleteFunc(all, func(c cmd) bool { return strings.EqualFold(c.Name, e.Name) })
+	}
+	return command.New(append(all, extra...)...)
+}
+
+func builtins() []cmd {
+	return []cmd{
 		cmd{Name: "connect", MaxArgs: 1, Usage: "[JID]", Help: "bring an account online (the current one by default)", Run: (*App).cmdConnect},
 		cmd{Name: "disconnect", MaxArgs: 1, Usage: "[JID]", Help: "go offline and stop reconnecting", Run: (*App).cmdDisconnect},
 		cmd{Name: "account", MaxArgs: 1, Usage: "[JID]", Help: "show the accounts, or pick the one commands act on", Run: (*App).cmdAccount},
@@ -38,7 +47,7 @@ func commandTable() (*command.Table[*App], error) {
 		cmd{Name: "search", MinArgs: 1, MaxArgs: 1, Rest: true, Usage: "TEXT", Help: "full-text search of the history", Run: (*App).cmdSearch},
 		cmd{Name: "help", MaxArgs: 1, Usage: "[COMMAND]", Help: "list commands, or explain one", Run: (*App).cmdHelp},
 		cmd{Name: "quit", Aliases: []string{"exit"}, MaxArgs: 0, Usage: "", Help: "disconnect and leave", Run: (*App).cmdQuit},
-	)
+	}
 }
 
 // run executes one input line: a /command, or text for the current
@@ -211,6 +220,14 @@ func (a *App) cmdAuth(args []string) error {
 }
 
 func (a *App) cmdRoster([]string) error {
+	a.ShowRoster()
+	return nil
+}
+
+// ShowRoster prints the current account's contacts with their presence,
+// subscription and groups, and the pending subscription requests (what
+// /roster prints). Loop only.
+func (a *App) ShowRoster() {
 	acct := a.state.Account(a.current)
 	var b strings.Builder
 	fmt.Fprintf(&b, "roster of %s (%d contacts)", acct.JID, len(acct.Contacts))
@@ -241,7 +258,6 @@ func (a *App) cmdRoster([]string) error {
 		fmt.Fprintf(&b, "\n  request   %s wants to see your presence (/auth allow %s)", j, j)
 	}
 	a.info(acct.JID, "%s", b.String())
-	return nil
 }
 
 func askText(ask string) string {
@@ -323,6 +339,10 @@ func (a *App) cmdSearch(args []string) error {
 
 func (a *App) cmdHelp(args []string) error {
 	if len(args) == 1 {
+		if topic, ok := a.opts.HelpTopics[strings.ToLower(args[0])]; ok {
+			a.info("", "%s", topic())
+			return nil
+		}
 		h, err := a.cmds.Help(strings.TrimPrefix(args[0], "/"))
 		if err != nil {
 			return err
@@ -330,7 +350,16 @@ func (a *App) cmdHelp(args []string) error {
 		a.info("", "%s", h)
 		return nil
 	}
-	a.info("", "%s\nA line without / is sent to the conversation opened with /msg JID. Start a line with // to send text beginning with /.", a.cmds.Summary())
+	text := a.cmds.Summary() + "\nA line without / is sent to the conversation opened with /msg JID. Start a line with // to send text beginning with /."
+	if len(a.opts.HelpTopics) > 0 {
+		topics := make([]string, 0, len(a.opts.HelpTopics))
+		for t := range a.opts.HelpTopics {
+			topics = append(topics, "/help "+t)
+		}
+		sort.Strings(topics)
+		text += "\nMore help: " + strings.Join(topics, ", ")
+	}
+	a.info("", "%s", text)
 	return nil
 }
 
