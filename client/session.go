@@ -197,7 +197,6 @@ func (s *session) close(graceful bool) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		_ = s.xs.Send(ctx, stanza.Presence{Type: stanza.UnavailablePresence}.Wrap(nil))
 		cancel()
-		_ = s.xs.SetCloseDeadline(time.Now().Add(2 * time.Second))
 		_ = s.xs.Close()
 	}
 	s.cancel(errors.New("disconnected"))
