@@ -104,6 +104,10 @@ func (a *App) password(acct account.Account) (string, error) {
 	if pw, ok := a.passwords[j]; ok {
 		return pw, nil
 	}
+	if pw, ok := a.opts.Passwords[j]; ok {
+		a.passwords[j] = pw
+		return pw, nil
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	pw, source, err := a.opts.Secrets.Password(ctx, acct)

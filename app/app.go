@@ -50,6 +50,9 @@ type Options struct {
 	// HelpTopics are extra /help topics ("keys"): /help TOPIC prints what
 	// the function returns.
 	HelpTopics map[string]func() string
+	// Passwords known up front (the embedded server's local account), by
+	// bare JID; asked before Secrets.
+	Passwords map[string]string
 }
 
 // App is the loop and what it owns.

@@ -21,9 +21,9 @@ import (
 )
 
 type flags struct {
-	config, account, server, tlsCA, dataDir, script string
-	directTLS, headless, json, savePassword         bool
-	commands                                        listFlag
+	config, account, server, tlsCA, dataDir, script, listen string
+	directTLS, headless, json, savePassword, local          bool
+	commands                                                listFlag
 }
 
 type listFlag []string
@@ -44,6 +44,8 @@ func parseFlags(args []string) (flags, error) {
 	fs.Var(&f.commands, "c", "run this /command once connected (repeatable)")
 	fs.BoolVar(&f.headless, "headless", false, "no screen: read /commands from stdin, print events to stdout")
 	fs.BoolVar(&f.json, "json", false, "print events as JSON objects, one per line")
+	fs.BoolVar(&f.local, "local", false, "try it with no account: start the embedded server on this machine and log in to it")
+	fs.StringVar(&f.listen, "listen", "127.0.0.1:0", "with --local: the address the embedded server listens on")
 	fs.BoolVar(&f.savePassword, "save-password", false, "store the password in the OS keyring after a good login")
 	if err := fs.Parse(args); err != nil {
 		return f, err
@@ -59,6 +61,9 @@ func main() {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "serve" {
+		return runServe(args[1:], stdout, stderr)
+	}
 	f, err := parseFlags(args)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
@@ -67,12 +72,23 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "chat:", err)
 		return 2
 	}
-	cfg, cfgPath, err := loadConfig(f)
-	if err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cfg, cfgPath, dataDir := (*account.Config)(nil), "", f.dataDir
+	var passwords map[string]string
+	if f.local {
+		l, err := startLocal(ctx, f, stderr)
+		if err != nil {
+			fmt.Fprintln(stderr, "chat:", err)
+			return 1
+		}
+		defer l.Close()
+		cfg, passwords, dataDir = l.config, l.passwords, l.dataDir
+	} else if cfg, cfgPath, err = loadConfig(f); err != nil {
 		fmt.Fprintln(stderr, "chat:", err)
 		return 2
 	}
-	store, err := openStore(f.dataDir)
+	store, err := openStore(dataDir)
 	if err != nil {
 		fmt.Fprintln(stderr, "chat:", err)
 		return 1
@@ -80,7 +96,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer store.Close()
 
 	view := headless.New(stdout, f.json)
-	a, err := app.New(app.Options{Config: cfg, ConfigPath: cfgPath, Store: store, View: view, Secrets: secrets(stderr)})
+	a, err := app.New(app.Options{Config: cfg, ConfigPath: cfgPath, Store: store, View: view, Secrets: secrets(stderr), Passwords: passwords})
 	if err != nil {
 		fmt.Fprintln(stderr, "chat:", err)
 		return 1
@@ -101,8 +117,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "chat:", err)
 		}
 	}()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	return a.Run(ctx, true)
 }
 
