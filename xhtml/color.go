@@ -120,16 +120,23 @@ func contrasting(bg rgb) rgb {
 	return rgb{}
 }
 
+// linear maps an sRGB channel value to linear light, as WCAG 2 defines
+// it. It is filled once and only read.
+var linear = func() (t [256]float64) {
+	for i := range t {
+		f := float64(i) / 255
+		if f <= 0.04045 {
+			t[i] = f / 12.92
+		} else {
+			t[i] = math.Pow((f+0.055)/1.055, 2.4)
+		}
+	}
+	return t
+}()
+
 // luminance is the WCAG 2 relative luminance of c.
 func luminance(c rgb) float64 {
-	lin := func(v uint8) float64 {
-		f := float64(v) / 255
-		if f <= 0.04045 {
-			return f / 12.92
-		}
-		return math.Pow((f+0.055)/1.055, 2.4)
-	}
-	return 0.2126*lin(c.r) + 0.7152*lin(c.g) + 0.0722*lin(c.b)
+	return 0.2126*linear[c.r] + 0.7152*linear[c.g] + 0.0722*linear[c.b]
 }
 
 // contrast is the WCAG 2 contrast ratio of two colours, from 1 to 21.

@@ -16,21 +16,24 @@ import (
 // style="text-decoration: line-through"> (the recommended profile has no
 // <del>). The directives themselves are left out, since the markup now
 // says what they said. Text is escaped, characters XML cannot carry are
-// dropped, and spaces that XHTML would collapse (indentation, runs of
+// dropped along with terminal controls (as sanitize.Text does), and
+// spaces that XHTML would collapse (indentation, runs of
 // spaces) are sent as no-break spaces so they survive.
 //
-// The result always passes Validate; markup whose XHTML would not (over
+// Markup without any styling gives "": the body alone says it all.
+// Any other result passes Validate; markup whose XHTML would not (over
 // MaxInput once built, or quoted deeper than the nesting limit allows)
 // gives an error wrapping ErrLimit, and the message should go without XHTML.
 func FromStyling(markup string) (string, error) {
 	if len(markup) > MaxInput {
 		return "", fmt.Errorf("styling markup of %d bytes, more than %d: %w", len(markup), MaxInput, ErrLimit)
 	}
-	text := sanitize.XMLText(markup)
-	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
-	pieces, ok := decode(text, false)
+	pieces, ok := decode(sanitize.XMLText(sanitize.Text(markup)), false)
 	if !ok {
 		return "", fmt.Errorf("styling markup: quotes nested too deep or a line too long: %w", ErrLimit)
+	}
+	if !styled(pieces) {
+		return "", nil
 	}
 	var b strings.Builder
 	writeBlocks(&b, splitLines(pieces), 0)
@@ -39,6 +42,16 @@ func FromStyling(markup string) (string, error) {
 		return "", fmt.Errorf("XHTML built from styling: %w", err)
 	}
 	return out, nil
+}
+
+// styled reports whether any piece has a style XHTML would show.
+func styled(pieces []piece) bool {
+	for _, p := range pieces {
+		if p.style != (Style{}) {
+			return true
+		}
+	}
+	return false
 }
 
 // line is one line of styled text.

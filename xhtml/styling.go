@@ -70,6 +70,7 @@ func decode(text string, keep bool) ([]piece, bool) {
 	}
 	d := styling.NewDecoder(strings.NewReader(text))
 	var out []piece
+	markers := -1 // index in out of the first of a run of quote markers
 	for d.Next() {
 		tok := d.Token()
 		if len(tok.Data) == 0 {
@@ -79,8 +80,21 @@ func decode(text string, keep bool) ([]piece, bool) {
 		if !keep && tok.Mask&styling.Directive != 0 {
 			p.text = directiveRest(tok)
 		}
-		if p.text != "" {
-			out = append(out, p)
+		if p.text == "" {
+			continue
+		}
+		out = append(out, p)
+		if tok.Mask&styling.BlockQuoteStart == 0 {
+			markers = -1
+			continue
+		}
+		// The markers of ">> x" open one level each; give them all the
+		// line's depth, so that a whole line shares one Quote.
+		if markers < 0 {
+			markers = len(out) - 1
+		}
+		for i := markers; i < len(out); i++ {
+			out[i].style.Quote = p.style.Quote
 		}
 	}
 	return out, errors.Is(d.Err(), io.EOF)
