@@ -94,6 +94,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer store.Close()
+	if useTUI(f, stdout) {
+		return runTUI(f, cfg, cfgPath, store, stderr)
+	}
 
 	view := headless.New(stdout, f.json)
 	a, err := app.New(app.Options{Config: cfg, ConfigPath: cfgPath, Store: store, View: view, Secrets: secrets(stderr), Passwords: passwords})

@@ -1,0 +1,181 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"chat/app"
+	"chat/command"
+	"chat/themes"
+)
+
+type cmd = command.Command[*app.App]
+
+// Commands returns the UI's commands for app.Options.Commands. They run on
+// the loop like every command, so they work from scripts and -c too; keys
+// and clicks send them as well (Alt+2 is "/win 2").
+func (u *UI) Commands() []cmd {
+	m := u.m
+	return []cmd{
+		{Name: "win", Aliases: []string{"window"}, MinArgs: 1, MaxArgs: 1, Usage: "N|JID|next|prev|active",
+			Help: "go to buffer N, open the conversation with JID, or go to the next, previous or most active buffer",
+			Run:  func(_ *app.App, args []string) error { return m.cmdWin(args[0]) }},
+		{Name: "wins", Aliases: []string{"windows"}, Help: "list the buffers",
+			Run: func(*app.App, []string) error { m.cmdWins(); return nil }},
+		{Name: "close", MaxArgs: 1, Usage: "[N]", Help: "close this buffer, or buffer N (the console stays)",
+			Run: func(_ *app.App, args []string) error { return m.cmdClose(args) }},
+		{Name: "clear", Help: "clear this buffer's lines (the history is kept)",
+			Run: func(*app.App, []string) error { m.cmdClear(); return nil }},
+		{Name: "theme", MaxArgs: 1, Usage: "[NAME]", Help: "switch the colour theme, or list the themes",
+			Run: func(_ *app.App, args []string) error { return m.cmdTheme(args) }},
+		{Name: "roster", MaxArgs: 2, Rest: true, Usage: "[show|hide|toggle|filter] [TEXT]",
+			Help: "list the contacts; or show, hide or toggle the roster pane, or filter it by TEXT",
+			Run:  m.cmdRoster},
+		{Name: "scrollback", Help: "load older messages of this conversation from the history (PgUp at the top does it)",
+			Run: func(*app.App, []string) error { m.cmdScrollback(); return nil }},
+	}
+}
+
+func (m *model) cmdWin(arg string) error {
+	switch strings.ToLower(arg) {
+	case "next":
+		m.switchTo((m.cur + 1) % len(m.bufs))
+		return nil
+	case "prev":
+		m.switchTo((m.cur + len(m.bufs) - 1) % len(m.bufs))
+		return nil
+	case "active":
+		if i := m.nextActive(); i >= 0 {
+			m.switchTo(i)
+		}
+		return nil
+	}
+	if i, ok := m.number(arg); ok {
+		m.switchTo(i)
+		return nil
+	}
+	if _, err := strconv.Atoi(arg); err == nil {
+		return fmt.Errorf("no buffer %s (there are %d)", arg, len(m.bufs))
+	}
+	j := strings.ToLower(bare(arg))
+	if !strings.Contains(j, "@") && !strings.Contains(j, ".") {
+		return fmt.Errorf("%q is neither a buffer number nor a JID", arg)
+	}
+	if m.host == nil || m.host.Current() == "" {
+		return fmt.Errorf("no account to talk to %s from", j)
+	}
+	k := bufKey{m.host.Current(), j}
+	m.open(k)
+	m.switchTo(m.find(k))
+	return nil
+}
+
+func (m *model) cmdWins() {
+	var b strings.Builder
+	b.WriteString("buffers:")
+	for i, buf := range m.bufs {
+		mark := " "
+		if i == m.cur {
+			mark = "*"
+		}
+		name := "console"
+		if !buf.key.console() {
+			name = buf.key.peer
+			if n := m.nickOf(buf.key); n != localpart(buf.key.peer) {
+				name += " (" + n + ")"
+			}
+		}
+		fmt.Fprintf(&b, "\n %s%2d %s", mark, i+1, name)
+		if buf.unread > 0 {
+			fmt.Fprintf(&b, ", %d unread", buf.unread)
+		}
+	}
+	m.output(kindNotice, time.Now(), b.String())
+}
+
+func (m *model) cmdClose(args []string) error {
+	i := m.cur
+	if len(args) == 1 {
+		n, ok := m.number(args[0])
+		if !ok {
+			return fmt.Errorf("no buffer %s", args[0])
+		}
+		i = n
+	}
+	if i == 0 {
+		return fmt.Errorf("the console cannot be closed (/quit leaves)")
+	}
+	m.close(i)
+	return nil
+}
+
+func (m *model) cmdClear() {
+	b := m.current()
+	b.lines, b.sent, b.marker, b.done = nil, 0, -1, true
+	m.reset = true
+}
+
+func (m *model) cmdTheme(args []string) error {
+	dir := m.u.opts.ThemeDir
+	if len(args) == 0 {
+		var names []string
+		for _, n := range themes.Names(dir) {
+			if n == m.theme.Name {
+				n = "*" + n
+			}
+			names = append(names, n)
+		}
+		m.output(kindNotice, time.Now(), "themes: "+strings.Join(names, " ")+" (user themes in "+orWord(dir, "no folder")+")")
+		return nil
+	}
+	th, err := themes.Load(dir, args[0])
+	if err != nil {
+		return fmt.Errorf("%w (keeping %s)", err, m.theme.Name)
+	}
+	m.setTheme(th)
+	m.output(kindNotice, time.Now(), "theme: "+th.Name)
+	return nil
+}
+
+func (m *model) cmdRoster(a *app.App, args []string) error {
+	if len(args) == 0 {
+		if a != nil {
+			a.ShowRoster()
+		}
+		return nil
+	}
+	shown := m.rosterShown
+	switch strings.ToLower(args[0]) {
+	case "show":
+		shown = true
+	case "hide":
+		shown = false
+	case "toggle":
+		shown = !shown
+	case "filter":
+		f := ""
+		if len(args) == 2 {
+			f = strings.TrimSpace(args[1])
+		}
+		m.filter, shown = &f, true
+	default:
+		return fmt.Errorf("unknown %q: use /roster show, hide, toggle or filter TEXT", args[0])
+	}
+	if shown != m.rosterShown {
+		m.rosterShown, m.shownChanged = shown, true
+	}
+	return nil
+}
+
+func (m *model) cmdScrollback() {
+	b := m.current()
+	if m.older(b) {
+		if b == m.current() {
+			m.reset, m.keep = true, true
+		}
+		return
+	}
+	m.viewTouched = true
+}
