@@ -21,11 +21,11 @@ type completer struct {
 
 	// cycling state: the text and cursor after the last completion, the
 	// start of the completed word and the candidates
-	lastText  string
-	lastPos   int
-	start     int
-	cands     []string
-	i         int
+	lastText string
+	lastPos  int
+	start    int
+	cands    []string
+	i        int
 }
 
 func newCompleter(themeDir string) *completer { return &completer{themeDir: themeDir, lastPos: -1} }

@@ -73,12 +73,12 @@ type model struct {
 	nicks       map[string]string // jid → nick tag, for the current theme
 
 	// what changed since the last frame
-	reset       bool // the chat view gets the whole current buffer
-	keep        bool // with reset: lines were added on top (history)
-	viewTouched bool // the current buffer changed without new lines
+	reset                                                        bool // the chat view gets the whole current buffer
+	keep                                                         bool // with reset: lines were added on top (history)
+	viewTouched                                                  bool // the current buffer changed without new lines
 	themeChanged, rosterDirty, statusDirty, redraw, shownChanged bool
-	filter *string
-	notes  []pendingNote
+	filter                                                       *string
+	notes                                                        []pendingNote
 }
 
 func newModel(u *UI, th *themes.Theme) *model {

@@ -127,12 +127,12 @@ func (h *fakeHost) onLoop(f func()) {
 	<-done
 }
 
-func (h *fakeHost) Queue(l string)                 { h.lines <- l }
-func (h *fakeHost) State() *state.State            { return h.st }
-func (h *fakeHost) Current() string                { return h.account }
-func (h *fakeHost) SetCurrent(string) bool         { return true }
-func (h *fakeHost) Peer() string                   { return h.peer }
-func (h *fakeHost) SetPeer(j string)               { h.peer = j }
+func (h *fakeHost) Queue(l string)                     { h.lines <- l }
+func (h *fakeHost) State() *state.State                { return h.st }
+func (h *fakeHost) Current() string                    { return h.account }
+func (h *fakeHost) SetCurrent(string) bool             { return true }
+func (h *fakeHost) Peer() string                       { return h.peer }
+func (h *fakeHost) SetPeer(j string)                   { h.peer = j }
 func (h *fakeHost) Commands() *command.Table[*app.App] { return h.cmds }
 
 func (h *fakeHost) History(account, peer string, before int64, n int) ([]history.Message, error) {

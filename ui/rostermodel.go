@@ -2,8 +2,8 @@ package ui
 
 import (
 	"slices"
-	"strconv"
 	"sort"
+	"strconv"
 	"strings"
 
 	"chat/event"
@@ -113,4 +113,3 @@ func requestRows(acct *state.Account) []rosterRow {
 	}
 	return rows
 }
-

@@ -35,8 +35,8 @@ func (b *statusBar) setTheme(th *themes.Theme, base tcell.Style) {
 	b.SetBackgroundColor(bg)
 }
 
-func (b *statusBar) set(s *statusSnap)        { b.snap = s }
-func (b *statusBar) setHint(h string)         { b.hint = h }
+func (b *statusBar) set(s *statusSnap)       { b.snap = s }
+func (b *statusBar) setHint(h string)        { b.hint = h }
 func (b *statusBar) setScrolled(scroll bool) { b.scrolled = scroll }
 
 // Draw draws " account state │ N:name │ act: 2,5 " and a hint on the
