@@ -13,16 +13,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net/url"
-	"os"
-	"path/filepath"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"chat/internal/sqlitedb"
 )
-
-// busyTimeoutMS is how long a statement waits for another connection's
-// write lock before failing with SQLITE_BUSY.
-const busyTimeoutMS = 10000
 
 // Store is an open history database. It is safe for concurrent use.
 type Store struct {
@@ -42,46 +35,11 @@ func Open(path string) (*Store, error) {
 }
 
 func open(path string) (*Store, error) {
-	abs, err := filepath.Abs(path)
+	db, abs, err := sqlitedb.Open(context.Background(), path, migrations)
 	if err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
-		return nil, err
-	}
-	db, err := sql.Open("sqlite", dsn(abs))
-	if err != nil {
-		return nil, err
-	}
-	ctx := context.Background()
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		return nil, err
-	}
-	if err := migrate(ctx, db, migrations); err != nil {
-		db.Close()
 		return nil, err
 	}
 	return &Store{db: db, path: abs}, nil
-}
-
-// dsn builds a file: URI for abs so that any character in the path ('?',
-// '#', '%') is escaped, with the pragmas every pooled connection needs:
-// WAL, a busy timeout and foreign keys. Transactions begin IMMEDIATE so a
-// writer takes the write lock up front (and waits busy_timeout for it)
-// instead of failing when upgrading a read lock. synchronous=NORMAL is the
-// usual WAL setting: commits survive a crash of the program, and only the
-// last ones may be lost on power failure.
-func dsn(abs string) string {
-	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}
-	q := url.Values{}
-	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS))
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(NORMAL)")
-	q.Add("_pragma", "foreign_keys(1)")
-	q.Set("_txlock", "immediate")
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // Path returns the absolute path of the database file.
@@ -97,13 +55,5 @@ func (s *Store) Close() error {
 
 // inTx runs f in one transaction, committing if f returns nil.
 func (s *Store) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := f(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	return tx.Commit()
+	return sqlitedb.InTx(ctx, s.db, f)
 }

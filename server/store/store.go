@@ -13,12 +13,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
-	"path/filepath"
+
+	"chat/internal/sqlitedb"
 
 	"mellium.im/xmpp/jid"
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
 // Defaults for the tunable fields of Store.
@@ -29,10 +27,6 @@ const (
 	// MaxStanza is the largest stanza StoreOffline and AddPendingIn accept.
 	MaxStanza = 256 << 10
 )
-
-// busyTimeoutMS is how long a statement waits for another connection's
-// write lock before failing with SQLITE_BUSY.
-const busyTimeoutMS = 10000
 
 // Errors callers may test for with errors.Is.
 var (
@@ -73,24 +67,8 @@ func Open(path string) (*Store, error) {
 }
 
 func open(path string) (*Store, error) {
-	abs, err := filepath.Abs(path)
+	db, abs, err := sqlitedb.Open(context.Background(), path, migrations)
 	if err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
-		return nil, err
-	}
-	db, err := sql.Open("sqlite", dsn(abs))
-	if err != nil {
-		return nil, err
-	}
-	ctx := context.Background()
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		return nil, err
-	}
-	if err := migrate(ctx, db, migrations); err != nil {
-		db.Close()
 		return nil, err
 	}
 	return &Store{
@@ -100,23 +78,6 @@ func open(path string) (*Store, error) {
 		db:           db,
 		path:         abs,
 	}, nil
-}
-
-// dsn builds a file: URI for abs so that any character in the path ('?',
-// '#', '%') is escaped, with the pragmas every pooled connection needs:
-// WAL, a busy timeout and foreign keys (deleting a user cascades to its
-// rows). Transactions begin IMMEDIATE so a writer takes the write lock up
-// front instead of failing when upgrading a read lock.
-func dsn(abs string) string {
-	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}
-	q := url.Values{}
-	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS))
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(NORMAL)")
-	q.Add("_pragma", "foreign_keys(1)")
-	q.Set("_txlock", "immediate")
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // Path returns the absolute path of the database file.
@@ -132,15 +93,7 @@ func (s *Store) Close() error {
 
 // inTx runs f in one transaction, committing if f returns nil.
 func (s *Store) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := f(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	return tx.Commit()
+	return sqlitedb.InTx(ctx, s.db, f)
 }
 
 // querier is what both *sql.DB and *sql.Tx offer for reads.
