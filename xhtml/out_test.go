@@ -70,12 +70,13 @@ func visibleOfSpans(spans []Span) []visibleRun {
 			if i > 0 {
 				lineStart = true
 			}
+			if part == "" {
+				continue
+			}
 			if lineStart && s.Style.Quote > 0 {
 				part = strings.TrimPrefix(part, strings.Repeat("> ", s.Style.Quote))
 			}
-			if part != "" {
-				lineStart = false
-			}
+			lineStart = false
 			out = appendVisible(out, part, s.Style)
 		}
 	}

@@ -69,35 +69,77 @@ func decode(text string, keep bool) ([]piece, bool) {
 		return nil, false
 	}
 	d := styling.NewDecoder(strings.NewReader(text))
-	var out []piece
-	markers := -1 // index in out of the first of a run of quote markers
+	l := lines{keep: keep, lineStart: true, markers: -1}
 	for d.Next() {
-		tok := d.Token()
-		if len(tok.Data) == 0 {
-			continue // the virtual end of a block quote
-		}
-		p := piece{text: string(tok.Data), style: styleOf(tok.Mask, d.Quote()), blockPre: tok.Mask&styling.BlockPre != 0}
-		if !keep && tok.Mask&styling.Directive != 0 {
-			p.text = directiveRest(tok)
-		}
-		if p.text == "" {
-			continue
-		}
-		out = append(out, p)
-		if tok.Mask&styling.BlockQuoteStart == 0 {
-			markers = -1
-			continue
-		}
-		// The markers of ">> x" open one level each; give them all the
-		// line's depth, so that a whole line shares one Quote.
-		if markers < 0 {
-			markers = len(out) - 1
-		}
-		for i := markers; i < len(out); i++ {
-			out[i].style.Quote = p.style.Quote
+		if tok := d.Token(); len(tok.Data) > 0 { // empty: the virtual end of a quote
+			l.token(tok.Mask, string(tok.Data))
 		}
 	}
-	return out, errors.Is(d.Err(), io.EOF)
+	return l.out, errors.Is(d.Err(), io.EOF)
+}
+
+// lines turns styling tokens into pieces, correcting the tokenizer where
+// it departs from XEP-0393: blocks start only at the start of a line, so a
+// ">" or "```" after a span in mid-line is text (mellium starts a block
+// there), and a quote's depth is the number of ">" markers its line starts
+// with, so a marker that swallowed a newline does not carry its quote on
+// to the next line.
+type lines struct {
+	keep      bool
+	out       []piece
+	lineStart bool // the next token starts a line
+	quote     int  // quote depth of the current line
+	markers   int  // index in out of the first of the line's quote markers, or -1
+	fakePre   bool // inside a ``` block the tokenizer started in mid-line
+}
+
+func (l *lines) token(mask styling.Style, data string) {
+	atBlockStart := l.lineStart || l.markers >= 0
+	if mask&styling.BlockPreStart != 0 && !atBlockStart {
+		l.fakePre = true
+	}
+	if l.fakePre {
+		if mask&styling.BlockPreEnd != 0 {
+			l.fakePre = false
+		}
+		mask &^= styling.BlockPre | styling.BlockPreDirective
+	}
+	if mask&styling.BlockQuoteStart == 0 || !atBlockStart {
+		l.markers = -1
+		l.add(mask&^styling.BlockQuoteStart, data)
+		return
+	}
+	rest := ""
+	if i := strings.IndexByte(data, '\n'); i >= 0 && i < len(data)-1 {
+		data, rest = data[:i+1], data[i+1:] // the white space after ">\n" starts the next line
+	}
+	l.quote += strings.Count(data, ">")
+	if l.markers < 0 {
+		l.markers = len(l.out)
+	}
+	for i := l.markers; i < len(l.out); i++ {
+		l.out[i].style.Quote = l.quote // ">>" opens two levels: all markers show the line's depth
+	}
+	l.add(mask, data)
+	if rest != "" {
+		l.markers = -1
+		l.add(0, rest)
+	}
+}
+
+// add appends a piece of the current line and notes where the line ends.
+func (l *lines) add(mask styling.Style, data string) {
+	p := piece{text: data, style: styleOf(mask, l.quote), blockPre: mask&styling.BlockPre != 0}
+	if !l.keep && mask&styling.Directive != 0 {
+		p.text = directiveRest(mask, data)
+	}
+	if p.text != "" {
+		l.out = append(l.out, p)
+	}
+	l.lineStart = strings.HasSuffix(data, "\n")
+	if l.lineStart {
+		l.quote, l.markers = 0, -1
+	}
 }
 
 // quotesTooDeep reports whether text could nest block quotes deeper than
@@ -123,20 +165,20 @@ func quotesTooDeep(text string) bool {
 // directiveRest is what remains of a directive token once the directive
 // is left out: the newlines a block quote marker swallows with the white
 // space after it (">\n" is a marker and an empty line).
-func directiveRest(tok styling.Token) string {
-	if tok.Mask&styling.BlockQuoteStart == 0 {
+func directiveRest(mask styling.Style, data string) string {
+	if mask&styling.BlockQuoteStart == 0 {
 		return ""
 	}
-	return strings.Repeat("\n", strings.Count(string(tok.Data), "\n"))
+	return strings.Repeat("\n", strings.Count(data, "\n"))
 }
 
 // styleOf maps a styling mask and quote depth to a Style.
-func styleOf(m styling.Style, quote uint) Style {
+func styleOf(m styling.Style, quote int) Style {
 	return Style{
 		Bold:   m&styling.SpanStrong != 0,
 		Italic: m&styling.SpanEmph != 0,
 		Strike: m&styling.SpanStrike != 0,
 		Code:   m&(styling.SpanPre|styling.BlockPre) != 0,
-		Quote:  int(min(quote, MaxDepth)),
+		Quote:  quote,
 	}
 }
