@@ -1,14 +1,14 @@
 package client
 
 import (
-	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"strings"
+
+	"chat/internal/certs"
 )
 
 // UntrustedCertError is returned when the server's certificate does not
@@ -26,18 +26,7 @@ func (e *UntrustedCertError) Error() string {
 
 // Fingerprint returns the SHA-256 fingerprint of a DER certificate as
 // upper-case hex pairs separated by colons.
-func Fingerprint(der []byte) string {
-	sum := sha256.Sum256(der)
-	h := strings.ToUpper(hex.EncodeToString(sum[:]))
-	var b strings.Builder
-	for i := 0; i < len(h); i += 2 {
-		if i > 0 {
-			b.WriteByte(':')
-		}
-		b.WriteString(h[i : i+2])
-	}
-	return b.String()
-}
+func Fingerprint(der []byte) string { return certs.Fingerprint(der) }
 
 // normalizeFingerprint strips separators and upper-cases a fingerprint so
 // that "ab:cd" and "ABCD" compare equal.

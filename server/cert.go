@@ -1,41 +1,26 @@
 package server
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/hex"
 	"encoding/pem"
 	"errors"
-	"fmt"
-	"math/big"
 	"net"
-	"strings"
 	"time"
+
+	"chat/internal/certs"
 )
 
 // GenerateCertificate makes a self-signed ECDSA P-256 certificate valid for
 // a year, for domain and for localhost, 127.0.0.1 and ::1.
 func GenerateCertificate(domain string) (tls.Certificate, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return tls.Certificate{}, fmt.Errorf("generate key: %w", err)
-	}
-	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 126))
-	if err != nil {
-		return tls.Certificate{}, fmt.Errorf("generate serial: %w", err)
-	}
 	names := []string{domain}
 	if domain != "localhost" {
 		names = append(names, "localhost")
 	}
 	now := time.Now()
-	tmpl := &x509.Certificate{
-		SerialNumber:          serial,
+	c, err := certs.Issue(&x509.Certificate{
 		Subject:               pkix.Name{CommonName: domain, Organization: []string{"chat test server"}},
 		NotBefore:             now.Add(-time.Hour),
 		NotAfter:              now.AddDate(1, 0, 0),
@@ -45,31 +30,11 @@ func GenerateCertificate(domain string) (tls.Certificate, error) {
 		IsCA:                  true,
 		DNSNames:              names,
 		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	}, nil)
 	if err != nil {
-		return tls.Certificate{}, fmt.Errorf("create certificate for %s: %w", domain, err)
+		return tls.Certificate{}, err
 	}
-	leaf, err := x509.ParseCertificate(der)
-	if err != nil {
-		return tls.Certificate{}, fmt.Errorf("parse generated certificate: %w", err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, nil
-}
-
-// fingerprint returns the SHA-256 of a DER certificate as upper-case hex
-// pairs separated by colons (AB:CD:…).
-func fingerprint(der []byte) string {
-	sum := sha256.Sum256(der)
-	h := strings.ToUpper(hex.EncodeToString(sum[:]))
-	var b strings.Builder
-	for i := 0; i < len(h); i += 2 {
-		if i > 0 {
-			b.WriteByte(':')
-		}
-		b.WriteString(h[i : i+2])
-	}
-	return b.String()
+	return tls.Certificate{Certificate: [][]byte{c.DER}, PrivateKey: c.Key, Leaf: c.Cert}, nil
 }
 
 // certPEM encodes a certificate chain as PEM blocks.

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"chat/internal/certs"
 	"chat/server/store"
 )
 
@@ -136,7 +137,7 @@ func (srv *Server) AddUser(ctx context.Context, name, password string) error {
 func (srv *Server) Domain() string { return srv.domain }
 
 // Fingerprint returns the SHA-256 of the leaf certificate, AB:CD:… form.
-func (srv *Server) Fingerprint() string { return fingerprint(srv.cert.Certificate[0]) }
+func (srv *Server) Fingerprint() string { return certs.Fingerprint(srv.cert.Certificate[0]) }
 
 // CertPEM returns the certificate chain as PEM, for clients to trust.
 func (srv *Server) CertPEM() []byte { return certPEM(srv.cert.Certificate) }

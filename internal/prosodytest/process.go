@@ -149,7 +149,7 @@ func (s *Server) probe() error {
 	if err := probeStream(s.Addr(), nil); err != nil {
 		return err
 	}
-	cfg := &tls.Config{RootCAs: s.certs.pool, ServerName: domain}
+	cfg := &tls.Config{RootCAs: s.certs.Pool, ServerName: domain}
 	if err := probeStream(s.DirectTLSAddr(), cfg); err != nil {
 		return fmt.Errorf("direct TLS port: %w", err)
 	}

@@ -20,6 +20,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"chat/internal/certs"
 )
 
 // ErrUnavailable is returned (wrapped) by Start when the prosody binaries are
@@ -55,7 +57,7 @@ type Server struct {
 	dir, cfgFile        string
 	logFile, outFile    string
 	c2sPort, tlsPort    int
-	certs               *certSet
+	certs               *certs.CAFiles
 	users               atomic.Int64
 
 	mu   sync.Mutex
@@ -115,11 +117,11 @@ func (s *Server) writeFiles(auth string, opts Options) error {
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return fmt.Errorf("make data dir: %w", err)
 	}
-	certs, err := writeCerts(s.dir, domain)
+	cf, err := certs.WriteCA(s.dir, "prosodytest CA", domain)
 	if err != nil {
 		return fmt.Errorf("write certificates: %w", err)
 	}
-	s.certs = certs
+	s.certs = cf
 	ports, err := freePorts(2)
 	if err != nil {
 		return err
@@ -128,7 +130,7 @@ func (s *Server) writeFiles(auth string, opts Options) error {
 	cfg := renderConfig(configParams{
 		dir: s.dir, dataDir: dataDir, logFile: s.logFile,
 		pidFile:  filepath.Join(s.dir, "prosody.pid"),
-		certFile: certs.certFile, keyFile: certs.keyFile,
+		certFile: cf.CertFile, keyFile: cf.KeyFile,
 		domain: domain, mucDomain: mucDomain,
 		c2sPort: s.c2sPort, tlsPort: s.tlsPort,
 		auth: auth, modules: opts.Modules, extra: opts.ExtraConfig,
@@ -166,13 +168,13 @@ func (s *Server) Domain() string { return domain }
 func (s *Server) MUCDomain() string { return mucDomain }
 
 // CAFile is the path of the PEM CA certificate that signed the server's.
-func (s *Server) CAFile() string { return s.certs.caFile }
+func (s *Server) CAFile() string { return s.certs.CAFile }
 
 // CertPool holds the test CA, for tls.Config.RootCAs.
-func (s *Server) CertPool() *x509.CertPool { return s.certs.pool }
+func (s *Server) CertPool() *x509.CertPool { return s.certs.Pool }
 
 // Fingerprint is the SHA-256 of the server certificate, as AB:CD:...
-func (s *Server) Fingerprint() string { return fingerprint(s.certs.leafDER) }
+func (s *Server) Fingerprint() string { return certs.Fingerprint(s.certs.LeafDER) }
 
 // Dir is the server's temp folder (config, certificates, data, logs).
 func (s *Server) Dir() string { return s.dir }

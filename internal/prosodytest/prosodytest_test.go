@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"chat/internal/certs"
+
 	"mellium.im/sasl"
 	"mellium.im/xmpp"
 	"mellium.im/xmpp/jid"
@@ -106,7 +108,7 @@ func TestCertificateMatchesServer(t *testing.T) {
 	}
 	defer conn.Close()
 	leaf := conn.ConnectionState().PeerCertificates[0]
-	if got := fingerprint(leaf.Raw); got != s.Fingerprint() {
+	if got := certs.Fingerprint(leaf.Raw); got != s.Fingerprint() {
 		t.Errorf("served certificate %s, want %s", got, s.Fingerprint())
 	}
 	if len(s.Fingerprint()) != 32*3-1 || strings.ToUpper(s.Fingerprint()) != s.Fingerprint() {
