@@ -95,7 +95,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	defer store.Close()
 	if useTUI(f, stdout) {
-		return runTUI(f, cfg, cfgPath, store, stderr)
+		return runTUI(f, cfg, cfgPath, passwords, store, stderr)
 	}
 
 	view := headless.New(stdout, f.json)

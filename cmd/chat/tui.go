@@ -27,7 +27,7 @@ func useTUI(f flags, stdout io.Writer) bool {
 // runTUI runs the full-screen front end until /quit (or Ctrl+C twice).
 // Its settings come from ui.toml next to the config file; user themes
 // from $XDG_CONFIG_HOME/chat/themes.
-func runTUI(f flags, cfg *account.Config, cfgPath string, store *history.Store, stderr io.Writer) int {
+func runTUI(f flags, cfg *account.Config, cfgPath string, passwords map[string]string, store *history.Store, stderr io.Writer) int {
 	uiCfg, err := ui.LoadConfig(filepath.Join(filepath.Dir(cfgPath), "ui.toml"))
 	if err != nil {
 		fmt.Fprintln(stderr, "chat:", err)
@@ -52,7 +52,7 @@ func runTUI(f flags, cfg *account.Config, cfgPath string, store *history.Store, 
 		return pw, err
 	}
 	a, err := app.New(app.Options{Config: cfg, ConfigPath: cfgPath, Store: store, View: u, Secrets: sec,
-		Commands: u.Commands(), HelpTopics: u.HelpTopics()})
+		Commands: u.Commands(), HelpTopics: u.HelpTopics(), Passwords: passwords})
 	if err != nil {
 		fmt.Fprintln(stderr, "chat:", err)
 		return 1
