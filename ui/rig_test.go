@@ -314,3 +314,15 @@ func (r *rig) settle() {
 	}
 	r.onUI(func() {}) // the draw after the update
 }
+
+// contacts gives the account a roster: bob (Bob, Friends, available),
+// carol (away), dave (offline, no group).
+func (r *rig) contacts() {
+	r.event(event.Roster{Header: event.At(me), Version: "1", Items: []event.RosterItem{
+		{JID: "bob@example.org", Name: "Bob", Subscription: "both", Groups: []string{"Friends"}},
+		{JID: "carol@example.org", Name: "Carol", Subscription: "both", Groups: []string{"Friends"}},
+		{JID: "dave@example.org", Subscription: "both"},
+	}})
+	r.event(event.Presence{Header: event.At(me), From: "bob@example.org/phone", Available: true})
+	r.event(event.Presence{Header: event.At(me), From: "carol@example.org/pc", Available: true, Show: "away", Status: "lunch"})
+}
