@@ -45,8 +45,10 @@ func (tm *tmux) run(args ...string) string {
 func (tm *tmux) screen() string { return tm.run("capture-pane", "-p", "-t", "chat") }
 
 // keys types text literally; named keys (Enter, M-2, C-c) go through keys.
-func (tm *tmux) typ(text string)      { tm.run("send-keys", "-t", "chat", "-l", text) }
-func (tm *tmux) keys(names ...string) { tm.run(append([]string{"send-keys", "-t", "chat"}, names...)...) }
+func (tm *tmux) typ(text string) { tm.run("send-keys", "-t", "chat", "-l", text) }
+func (tm *tmux) keys(names ...string) {
+	tm.run(append([]string{"send-keys", "-t", "chat"}, names...)...)
+}
 
 // waitFor waits until the screen shows want; the deadline only guards
 // against a hang.
