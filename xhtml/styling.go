@@ -31,7 +31,9 @@ func Choose(body, xhtml string) ([]Span, bool) {
 // markers) are kept visible, in the style of the text they delimit: the
 // text reads the same as the sender typed it, styling off or on, and
 // copying it keeps the markup. Text is sanitized first. A body over
-// MaxInput bytes, or one the tokenizer cannot handle, is shown unstyled
+// MaxInput bytes, or one the tokenizer cannot handle (quotes nested deeper
+// than MaxDepth, a line over 64 KiB, lines so full of directives that
+// tokenizing would take long, more than MaxSpans spans), is shown unstyled
 // as Raw does.
 func Styling(body string) []Span {
 	if len(body) > MaxInput {
@@ -65,7 +67,7 @@ type piece struct {
 // FromStyling puts into XHTML. It reports false if the tokenizer failed,
 // as it does on a line longer than 64 KiB.
 func decode(text string, keep bool) ([]piece, bool) {
-	if quotesTooDeep(text) {
+	if quotesTooDeep(text) || tooCostly(text) {
 		return nil, false
 	}
 	d := styling.NewDecoder(strings.NewReader(text))
@@ -158,6 +160,34 @@ func quotesTooDeep(text string) bool {
 		case !unicode.IsSpace(r):
 			n = 0
 		}
+	}
+	return false
+}
+
+// maxStylingWork bounds tooCostly's estimate: about 10 ms of tokenizing
+// on a slow machine.
+const maxStylingWork = 2 << 20
+
+// tooCostly reports whether tokenizing text could take long. The tokenizer
+// looks for the end of every span candidate up to the end of its line, so
+// a line costs up to its number of directive characters times its length:
+// a 64 KiB line of " *a" takes seconds. Ordinary text, even long lines
+// with a few directives, stays far below the bound.
+func tooCostly(text string) bool {
+	work := 0
+	for text != "" {
+		line, rest, _ := strings.Cut(text, "\n")
+		directives := 0
+		for i := 0; i < len(line); i++ {
+			switch line[i] {
+			case '*', '_', '~', '`':
+				directives++
+			}
+		}
+		if work += directives * len(line); work > maxStylingWork {
+			return true
+		}
+		text = rest
 	}
 	return false
 }

@@ -57,6 +57,10 @@ func TestStylingFallsBackToRaw(t *testing.T) {
 			}
 		})
 	}
+	long := "*x* " + strings.Repeat("word ", 4000) + "_y_"
+	if got := Styling(long); len(got) != 3 || !got[0].Style.Bold || !got[2].Style.Italic {
+		t.Errorf("a long line with a few directives is not styled: %d spans", len(got))
+	}
 	deep := strings.Repeat(">", MaxDepth) + " x"
 	if got := Styling(deep); got[len(got)-1].Style.Quote != MaxDepth {
 		t.Errorf("Styling of %d quote levels: %+v", MaxDepth, got)
