@@ -9,10 +9,11 @@
 // to what the terminal can show.
 //
 // Whatever comes in, the output is safe to show: every span's text has been
-// through [sanitize.Text], so it holds no terminal control sequence, no
-// control character other than '\n' and '\t', and no bidi override. Input is
-// parsed with encoding/xml in strict mode, which has no DTD support: a
-// DOCTYPE is rejected, so no entity can be defined, let alone expanded.
+// through sanitize.Text (package chat/sanitize), so it holds no terminal
+// control sequence, no control character other than '\n' and '\t', and no
+// bidi override. Input is parsed with encoding/xml in strict mode, which has
+// no DTD support: a DOCTYPE is rejected, so no entity can be defined, let
+// alone expanded.
 // Size, nesting depth, attribute length and span count are bounded
 // (see [MaxInput] and friends); over a limit Parse fails and the caller
 // shows the plain body instead ([Choose] does exactly that).

@@ -30,7 +30,7 @@ func FromStyling(markup string) (string, error) {
 	}
 	pieces, ok := decode(sanitize.XMLText(sanitize.Text(markup)), false)
 	if !ok {
-		return "", fmt.Errorf("styling markup: quotes nested too deep or a line too long: %w", ErrLimit)
+		return "", fmt.Errorf("styling markup: quotes nested too deep, a line too long or too full of directives: %w", ErrLimit)
 	}
 	if !styled(pieces) {
 		return "", nil
