@@ -1,0 +1,219 @@
+// Package ejabberdtest starts a real ejabberd XMPP server (the Debian
+// package) for integration tests: one instance per test package, on free
+// loopback ports, with a throwaway CA, certificate, config, Mnesia spool,
+// log folder, Erlang node name and cookie.
+//
+// ejabberd runs in the foreground as the current user (root included): the
+// harness starts erl directly, not through ejabberdctl, so the Debian
+// script's switch to the ejabberd user does not apply, and the system's
+// /etc/ejabberd and /var/lib/ejabberd are never read or written. Erlang
+// distribution listens on a private loopback port without epmd, so no
+// daemon outlives the server.
+//
+// Use Main from TestMain (or Lazy for a second server in a package that
+// already has a TestMain), Require in each test, and NewUser for a fresh
+// account per test. The package is for tests only: it must never be
+// imported by non-test code, never listen on anything but loopback, and
+// never leave an ejabberd process or temp folder behind.
+package ejabberdtest
+
+import (
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// ErrUnavailable is returned (wrapped) by Start when ejabberd is not
+// installed; callers skip their integration tests with that reason.
+var ErrUnavailable = errors.New("ejabberd is not installed (apt-get install ejabberd)")
+
+const (
+	domain    = "localhost"
+	mucDomain = "conference.localhost"
+	// startTimeout bounds how long Start waits for the ports to answer; a
+	// cold start takes about a second on two cores.
+	startTimeout = 30 * time.Second
+	// stopTimeout bounds how long a graceful stop may take before SIGKILL;
+	// the Erlang VM needs a few seconds to shut down.
+	stopTimeout = 15 * time.Second
+)
+
+// Options tunes the server; the zero value is a sensible default.
+type Options struct {
+	// PasswordFormat is ejabberd's auth_password_format: "scram" (default;
+	// offers SCRAM-SHA-1, its -PLUS variant and PLAIN) or "plain".
+	PasswordFormat string
+	// ScramHash is auth_scram_hash for the scram format: "sha" (default),
+	// "sha256" or "sha512".
+	ScramHash string
+	// STARTTLSMaxTLS12 caps the STARTTLS port at TLS 1.2; the direct TLS
+	// port still allows TLS 1.3. ejabberd 23.01 offers SCRAM-SHA-1-PLUS
+	// whatever the TLS version but only knows the tls-unique channel
+	// binding, which TLS 1.3 lacks: a client that sends tls-exporter (as
+	// mellium does on TLS 1.3) is refused with "Invalid channel binding".
+	STARTTLSMaxTLS12 bool
+	// Modules are loaded, with default options, on top of the defaults.
+	Modules []string
+	// ExtraConfig is YAML appended at the top level of ejabberd.yml. It
+	// must not repeat a key the harness writes (see config.go).
+	ExtraConfig string
+}
+
+// Server is one running (or stopped) ejabberd instance.
+type Server struct {
+	erl, ctl, erlLibs string
+	dir, cfgDir       string
+	cfgFile, logFile  string
+	outFile, pidFile  string
+	spoolDir          string
+	node              string
+	c2sPort, tlsPort  int
+	httpPort          int
+	certs             *certSet
+	users             atomic.Int64
+
+	mu       sync.Mutex
+	proc     *process // nil when not running
+	distPort int      // Erlang distribution port of the running node
+}
+
+// Start makes a temp folder, certificates and a config, starts ejabberd and
+// waits until its ports answer. It wraps ErrUnavailable when ejabberd is not
+// installed.
+func Start(opts Options) (*Server, error) {
+	s, err := prepare(opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.launch(); err != nil {
+		os.RemoveAll(s.dir)
+		return nil, err
+	}
+	return s, nil
+}
+
+func prepare(opts Options) (*Server, error) {
+	ctl, err := exec.LookPath("ejabberdctl")
+	if err != nil {
+		return nil, fmt.Errorf("find ejabberdctl: %w (%v)", ErrUnavailable, err)
+	}
+	erl, err := exec.LookPath("erl")
+	if err != nil {
+		return nil, fmt.Errorf("find erl: %w (%v)", ErrUnavailable, err)
+	}
+	libs, err := erlLibs(ctl)
+	if err != nil {
+		return nil, err
+	}
+	sweepStale(os.TempDir())
+	dir, err := os.MkdirTemp("", dirPrefix)
+	if err != nil {
+		return nil, fmt.Errorf("make temp dir: %w", err)
+	}
+	s := &Server{
+		erl: erl, ctl: ctl, erlLibs: libs,
+		dir:      dir,
+		cfgDir:   filepath.Join(dir, "etc"),
+		logFile:  filepath.Join(dir, "log", "ejabberd.log"),
+		outFile:  filepath.Join(dir, "stdout.log"),
+		pidFile:  filepath.Join(dir, pidName),
+		spoolDir: filepath.Join(dir, "spool"),
+		node:     "ejabberdtest-" + randomHex(4) + "@localhost",
+	}
+	s.cfgFile = filepath.Join(s.cfgDir, "ejabberd.yml")
+	if err := s.writeFiles(opts); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Server) writeFiles(opts Options) error {
+	for _, d := range []string{s.cfgDir, s.spoolDir, filepath.Dir(s.logFile)} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return fmt.Errorf("make %s: %w", d, err)
+		}
+	}
+	certs, err := writeCerts(s.cfgDir, domain)
+	if err != nil {
+		return fmt.Errorf("write certificates: %w", err)
+	}
+	s.certs = certs
+	ports, err := freePorts(4)
+	if err != nil {
+		return err
+	}
+	s.c2sPort, s.tlsPort, s.httpPort, s.distPort = ports[0], ports[1], ports[2], ports[3]
+	cfg, err := renderConfig(configParams{
+		certFiles: []string{certs.certFile, certs.keyFile, certs.caFile},
+		domain:    domain,
+		mucDomain: mucDomain,
+		c2sPort:   s.c2sPort,
+		tlsPort:   s.tlsPort,
+		httpPort:  s.httpPort,
+		opts:      opts,
+	})
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(s.cfgFile, []byte(cfg), 0o600); err != nil {
+		return fmt.Errorf("write config: %w", err)
+	}
+	return s.writeErlangFiles()
+}
+
+// freePorts asks the kernel for n distinct free loopback TCP ports.
+func freePorts(n int) ([]int, error) {
+	var ports []int
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, fmt.Errorf("pick free port: %w", err)
+		}
+		defer l.Close()
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+	}
+	return ports, nil
+}
+
+// Addr is the STARTTLS client port, "127.0.0.1:PORT".
+func (s *Server) Addr() string { return hostPort(s.c2sPort) }
+
+// DirectTLSAddr is the XEP-0368 direct TLS client port.
+func (s *Server) DirectTLSAddr() string { return hostPort(s.tlsPort) }
+
+// APIAddr is the loopback HTTP port serving mod_http_api under /api.
+func (s *Server) APIAddr() string { return hostPort(s.httpPort) }
+
+// Domain is the XMPP domain of the virtual host ("localhost").
+func (s *Server) Domain() string { return domain }
+
+// MUCDomain is the multi-user chat service ("conference.localhost").
+func (s *Server) MUCDomain() string { return mucDomain }
+
+// Node is the Erlang node name of the server.
+func (s *Server) Node() string { return s.node }
+
+// CAFile is the path of the PEM CA certificate that signed the server's.
+func (s *Server) CAFile() string { return s.certs.caFile }
+
+// CertPool holds the test CA, for tls.Config.RootCAs.
+func (s *Server) CertPool() *x509.CertPool { return s.certs.pool }
+
+// Fingerprint is the SHA-256 of the server certificate, as AB:CD:...
+func (s *Server) Fingerprint() string { return fingerprint(s.certs.leafDER) }
+
+// Dir is the server's temp folder (config, certificates, spool, logs).
+func (s *Server) Dir() string { return s.dir }
+
+func hostPort(port int) string {
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+}

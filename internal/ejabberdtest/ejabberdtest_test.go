@@ -1,0 +1,434 @@
+package ejabberdtest
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"mellium.im/sasl"
+	"mellium.im/xmpp"
+	"mellium.im/xmpp/jid"
+)
+
+var srv *Server
+
+func TestMain(m *testing.M) { os.Exit(Main(m, Options{}, &srv)) }
+
+func (s *Server) tlsConfig() *tls.Config {
+	return &tls.Config{RootCAs: s.CertPool(), ServerName: s.Domain()}
+}
+
+// login opens a client session (STARTTLS, or direct TLS) and binds a
+// resource, then closes it. It returns the bound full JID.
+func login(s *Server, direct bool, addr, bare, pass string, mechs ...sasl.Mechanism) (jid.JID, error) {
+	return loginTLS(s.tlsConfig(), direct, addr, bare, pass, mechs...)
+}
+
+func loginTLS(cfg *tls.Config, direct bool, addr, bare, pass string, mechs ...sasl.Mechanism) (jid.JID, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	origin, err := jid.Parse(bare)
+	if err != nil {
+		return jid.JID{}, err
+	}
+	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		return jid.JID{}, err
+	}
+	defer conn.Close()
+	var rw net.Conn = conn
+	var feats []xmpp.StreamFeature
+	if direct {
+		rw = tls.Client(conn, cfg)
+	} else {
+		feats = append(feats, xmpp.StartTLS(cfg))
+	}
+	feats = append(feats, xmpp.SASL("", pass, mechs...), xmpp.BindResource())
+	sess, err := xmpp.NewClientSession(ctx, origin, rw, feats...)
+	if err != nil {
+		return jid.JID{}, err
+	}
+	addrJID := sess.LocalAddr()
+	return addrJID, sess.Close()
+}
+
+// mechanisms returns the SASL mechanisms offered after STARTTLS.
+func mechanisms(t *testing.T, s *Server, cfg *tls.Config) []string {
+	t.Helper()
+	conn, err := net.DialTimeout("tcp", s.Addr(), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	tc, f, err := startTLS(conn, s.Domain(), cfg)
+	if err != nil {
+		t.Fatalf("starttls: %v\n%s", err, s.LogTail(20))
+	}
+	defer tc.Close()
+	return f.Mechanisms
+}
+
+func TestRawStreamOffersRequiredStartTLS(t *testing.T) {
+	s := Require(t, srv)
+	conn, err := net.DialTimeout("tcp", s.Addr(), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(5 * time.Second))
+	f, err := openStream(conn, s.Domain())
+	if err != nil {
+		t.Fatalf("open stream: %v", err)
+	}
+	if f.StartTLS == nil {
+		t.Fatalf("features do not offer starttls: %s", f.Inner)
+	}
+	if f.StartTLS.Required == nil {
+		t.Errorf("starttls not marked required: %s", f.Inner)
+	}
+	if len(f.Mechanisms) != 0 {
+		t.Errorf("SASL offered before TLS: %v", f.Mechanisms)
+	}
+}
+
+func TestCertificateMatchesServer(t *testing.T) {
+	s := Require(t, srv)
+	conn, err := tls.Dial("tcp", s.DirectTLSAddr(), s.tlsConfig())
+	if err != nil {
+		t.Fatalf("direct TLS dial: %v", err)
+	}
+	defer conn.Close()
+	leaf := conn.ConnectionState().PeerCertificates[0]
+	if got := fingerprint(leaf.Raw); got != s.Fingerprint() {
+		t.Errorf("served certificate %s, want %s", got, s.Fingerprint())
+	}
+	for _, name := range []string{"localhost", "127.0.0.1", "::1"} {
+		if _, err := leaf.Verify(x509.VerifyOptions{DNSName: name, Roots: s.CertPool()}); err != nil {
+			t.Errorf("verify for %s: %v", name, err)
+		}
+	}
+	if _, err := os.Stat(s.CAFile()); err != nil {
+		t.Errorf("CA file: %v", err)
+	}
+}
+
+// TestScramMechanisms records what ejabberd offers with SCRAM-stored
+// passwords: SCRAM-SHA-1 with channel binding, whatever the TLS version.
+func TestScramMechanisms(t *testing.T) {
+	s := Require(t, srv)
+	for _, v := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
+		cfg := s.tlsConfig()
+		cfg.MinVersion, cfg.MaxVersion = v, v
+		got := mechanisms(t, s, cfg)
+		t.Logf("%s: scram storage offers %v", tls.VersionName(v), got)
+		for _, want := range []string{"SCRAM-SHA-1", "SCRAM-SHA-1-PLUS", "PLAIN"} {
+			if !slices.Contains(got, want) {
+				t.Errorf("%s: %s missing from %v", tls.VersionName(v), want, got)
+			}
+		}
+		if slices.Contains(got, "X-OAUTH2") || slices.Contains(got, "SCRAM-SHA-256") {
+			t.Errorf("%s: unexpected mechanism in %v", tls.VersionName(v), got)
+		}
+	}
+}
+
+func TestNewUserLogsInWhileRunning(t *testing.T) {
+	s := Require(t, srv)
+	bare, pass := s.NewUser(t)
+	for _, m := range []sasl.Mechanism{sasl.ScramSha1, sasl.Plain} {
+		full, err := login(s, false, s.Addr(), bare, pass, m)
+		if err != nil {
+			t.Fatalf("login with %s: %v\n%s", m.Name, err, s.LogTail(20))
+		}
+		if full.Bare().String() != bare || full.Resourcepart() == "" {
+			t.Errorf("bound %s, want a full JID of %s", full, bare)
+		}
+	}
+	if _, err := login(s, false, s.Addr(), bare, pass+"x", sasl.ScramSha1); err == nil {
+		t.Errorf("login with a wrong password succeeded")
+	}
+}
+
+// TestChannelBindingTLS12 logs in with SCRAM-SHA-1-PLUS (tls-unique) on a
+// TLS 1.2 stream, which ejabberd 23.01 supports.
+func TestChannelBindingTLS12(t *testing.T) {
+	s := Require(t, srv)
+	bare, pass := s.NewUser(t)
+	cfg := s.tlsConfig()
+	cfg.MaxVersion = tls.VersionTLS12
+	if _, err := loginTLS(cfg, false, s.Addr(), bare, pass, sasl.ScramSha1Plus); err != nil {
+		t.Fatalf("SCRAM-SHA-1-PLUS over TLS 1.2: %v\n%s", err, s.LogTail(20))
+	}
+}
+
+func TestDirectTLSLogin(t *testing.T) {
+	s := Require(t, srv)
+	bare, pass := s.NewUser(t)
+	if _, err := login(s, true, s.DirectTLSAddr(), bare, pass, sasl.ScramSha1, sasl.Plain); err != nil {
+		t.Fatalf("direct TLS login: %v\n%s", err, s.LogTail(20))
+	}
+}
+
+func TestUsersAreUnique(t *testing.T) {
+	s := Require(t, srv)
+	a, _ := s.NewUser(t)
+	b, _ := s.NewUser(t)
+	if a == b {
+		t.Fatalf("NewUser returned %s twice", a)
+	}
+	out, err := s.Ctl("registered_users", s.Domain())
+	if err != nil {
+		t.Fatal(err)
+	}
+	users := strings.Fields(out)
+	for _, bare := range []string{a, b} {
+		if !slices.Contains(users, strings.TrimSuffix(bare, "@"+s.Domain())) {
+			t.Errorf("ejabberdctl registered_users does not list %s: %q", bare, out)
+		}
+	}
+}
+
+func TestCtlRegisterOnPrivateNode(t *testing.T) {
+	s := Require(t, srv)
+	if !strings.HasPrefix(s.Node(), "ejabberdtest-") {
+		t.Errorf("node %q is not private", s.Node())
+	}
+	if _, err := s.Ctl("register", "ctluser", s.Domain(), "ctl-secret"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := login(s, false, s.Addr(), "ctluser@"+s.Domain(), "ctl-secret", sasl.ScramSha1); err != nil {
+		t.Fatalf("login of a user made by ejabberdctl: %v\n%s", err, s.LogTail(20))
+	}
+	if _, err := s.Ctl("no_such_command"); err == nil {
+		t.Errorf("an unknown ejabberdctl command succeeded")
+	}
+}
+
+func TestAddUserExistingResetsPassword(t *testing.T) {
+	s := Require(t, srv)
+	bare, oldPass := s.NewUser(t)
+	if err := s.AddUser(strings.Split(bare, "@")[0], "new-secret"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := login(s, false, s.Addr(), bare, oldPass, sasl.ScramSha1); err == nil {
+		t.Errorf("old password still works after AddUser on an existing user")
+	}
+	if _, err := login(s, false, s.Addr(), bare, "new-secret", sasl.ScramSha1); err != nil {
+		t.Errorf("new password: %v", err)
+	}
+}
+
+func TestRestartKeepsUsersAndAddress(t *testing.T) {
+	s := Require(t, srv)
+	bare, pass := s.NewUser(t)
+	addr := s.Addr()
+	if err := s.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	if s.Addr() != addr {
+		t.Errorf("address changed from %s to %s", addr, s.Addr())
+	}
+	if _, err := login(s, false, s.Addr(), bare, pass, sasl.ScramSha1); err != nil {
+		t.Fatalf("login after restart: %v\n%s", err, s.LogTail(20))
+	}
+	if _, err := s.Ctl("status"); err != nil {
+		t.Errorf("ejabberdctl after restart: %v", err)
+	}
+}
+
+// TestKillThenRestart kills the server and brings it back on the same
+// data. Mnesia keeps accounts in dets files that buffer writes, so Kill
+// may lose the last few seconds of changes (as a real crash would): the
+// account here is flushed by a graceful Restart first.
+func TestKillThenRestart(t *testing.T) {
+	s := Require(t, srv)
+	bare, pass := s.NewUser(t)
+	if err := s.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	s.Kill()
+	if s.Running() {
+		t.Errorf("Running after Kill")
+	}
+	if conn, err := net.DialTimeout("tcp", s.Addr(), time.Second); err == nil {
+		conn.Close()
+		t.Fatalf("server still accepts connections after Kill")
+	}
+	if err := s.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := login(s, false, s.Addr(), bare, pass, sasl.ScramSha1); err != nil {
+		t.Fatalf("login after kill and restart: %v\n%s", err, s.LogTail(20))
+	}
+}
+
+// TestPlainStorageServer starts a second server storing plain passwords
+// and checks what it offers, and that Stop leaves nothing behind.
+func TestPlainStorageServer(t *testing.T) {
+	Require(t, srv)
+	s, err := Start(Options{PasswordFormat: "plain", Modules: []string{"mod_register"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop()
+	got := mechanisms(t, s, s.tlsConfig())
+	t.Logf("plain storage offers %v", got)
+	for _, want := range []string{"SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("plain storage: %s missing from %v", want, got)
+		}
+	}
+	bare, pass := s.NewUser(t)
+	if _, err := login(s, false, s.Addr(), bare, pass, sasl.ScramSha256); err != nil {
+		t.Fatalf("SCRAM-SHA-256 login: %v\n%s", err, s.LogTail(20))
+	}
+	pid := s.proc.cmd.Process.Pid
+	dir := s.Dir()
+	if err := s.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("temp dir still there after Stop: %v", err)
+	}
+	if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
+		t.Errorf("ejabberd pid %d still exists after Stop: %v", pid, err)
+	}
+	if err := s.Stop(); err != nil {
+		t.Errorf("second Stop: %v", err)
+	}
+}
+
+func TestConfigRejectsUnknownPasswordFormat(t *testing.T) {
+	if _, err := renderConfig(configParams{opts: Options{PasswordFormat: "md5"}}); err == nil {
+		t.Fatal("renderConfig accepted password format md5")
+	}
+}
+
+func TestListensOnLoopbackOnly(t *testing.T) {
+	s := Require(t, srv)
+	data, err := os.ReadFile(s.cfgFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.Contains(line, "port:") && !strings.Contains(line, `ip: "127.0.0.1"`) {
+			t.Errorf("listener not bound to loopback: %s", line)
+		}
+	}
+	if strings.Contains(string(data), "ejabberd_s2s_in") {
+		t.Errorf("config has an s2s listener")
+	}
+	s.mu.Lock()
+	dist := s.distPort
+	s.mu.Unlock()
+	conn, err := net.DialTimeout("tcp", hostPort(dist), time.Second)
+	if err != nil {
+		t.Fatalf("distribution port %d not on loopback: %v", dist, err)
+	}
+	conn.Close()
+}
+
+func TestUnavailableIsErrorsIs(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	_, err := Start(Options{})
+	if !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("Start without ejabberd on PATH: %v, want ErrUnavailable", err)
+	}
+}
+
+func TestLazySkipsWhenUnavailable(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	t.Setenv(RequireEnv, "")
+	l := Lazy{quiet: true}
+	ok := t.Run("inner", func(t *testing.T) {
+		l.Get(t)
+		t.Error("Get returned without skipping")
+	})
+	if !ok {
+		t.Errorf("inner test failed instead of skipping")
+	}
+	if err := l.Stop(); err != nil {
+		t.Errorf("Stop of an unstarted Lazy: %v", err)
+	}
+}
+
+func TestSweepStaleKeepsLiveAndFresh(t *testing.T) {
+	tmp := t.TempDir()
+	old := time.Now().Add(-2 * staleAfter)
+	mk := func(name, pid string, mtime time.Time) string {
+		dir := filepath.Join(tmp, dirPrefix+name)
+		if err := os.Mkdir(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if pid != "" {
+			if err := os.WriteFile(filepath.Join(dir, pidName), []byte(pid+"\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.Chtimes(dir, mtime, mtime); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	stale := mk("stale", "", old)
+	live := mk("live", strconv.Itoa(os.Getpid()), old)
+	fresh := mk("fresh", "", time.Now())
+	sweepStale(tmp)
+	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("stale dir kept: %v", err)
+	}
+	for _, dir := range []string{live, fresh} {
+		if _, err := os.Stat(dir); err != nil {
+			t.Errorf("%s swept: %v", dir, err)
+		}
+	}
+}
+
+func BenchmarkStart(b *testing.B) {
+	Require(b, srv)
+	for b.Loop() {
+		s, err := Start(Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Stop(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkRestart(b *testing.B) {
+	s := Require(b, srv)
+	for b.Loop() {
+		if err := s.Restart(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkAddUser(b *testing.B) {
+	s := Require(b, srv)
+	for b.Loop() {
+		s.NewUser(b)
+	}
+}
+
+func BenchmarkCtl(b *testing.B) {
+	s := Require(b, srv)
+	for b.Loop() {
+		if _, err := s.Ctl("status"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

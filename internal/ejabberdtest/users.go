@@ -1,0 +1,96 @@
+package ejabberdtest
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// api calls a mod_http_api command (an ejabberdctl command by another
+// road) on the loopback HTTP port and returns the JSON reply.
+func (s *Server) api(command string, args any) ([]byte, error) {
+	body, err := json.Marshal(args)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s arguments: %w", command, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	url := "http://" + s.APIAddr() + "/api/" + command
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("api %s: %w", command, err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("api %s: %w", command, err)
+	}
+	defer resp.Body.Close()
+	reply, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return nil, fmt.Errorf("api %s: read reply: %w", command, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return reply, fmt.Errorf("api %s: %s: %s", command, resp.Status, strings.TrimSpace(string(reply)))
+	}
+	return reply, nil
+}
+
+// AddUser creates the account user@Domain(), or sets a new password when it
+// exists already. It uses the HTTP API (milliseconds, where ejabberdctl
+// boots a VM per call) and works while the server runs.
+func (s *Server) AddUser(user, pass string) error {
+	_, err := s.api("register", map[string]string{"user": user, "host": domain, "password": pass})
+	if err == nil {
+		return nil
+	}
+	if !strings.Contains(err.Error(), "already registered") && !strings.Contains(err.Error(), "409") {
+		return fmt.Errorf("register %s@%s: %w", user, domain, err)
+	}
+	if _, err := s.api("change_password", map[string]string{"user": user, "host": domain, "newpass": pass}); err != nil {
+		return fmt.Errorf("change password of %s@%s: %w", user, domain, err)
+	}
+	return nil
+}
+
+// NewUser creates a fresh account for one test and returns its bare JID and
+// password. The local part carries a counter, part of the test name and a
+// random suffix, so accounts never collide and are easy to find in the log.
+func (s *Server) NewUser(t testing.TB) (jid, pass string) {
+	t.Helper()
+	n := s.users.Add(1)
+	user := fmt.Sprintf("u%d-%s-%s", n, slug(t.Name(), 24), randomHex(3))
+	pass = randomHex(12)
+	if err := s.AddUser(user, pass); err != nil {
+		t.Fatalf("ejabberdtest: %v\n%s", err, s.LogTail(20))
+	}
+	return user + "@" + domain, pass
+}
+
+// slug keeps the lowercase letters and digits of name, at most max of them.
+func slug(name string, max int) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(name) {
+		if b.Len() >= max {
+			break
+		}
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func randomHex(n int) string {
+	buf := make([]byte, n)
+	_, _ = rand.Read(buf) // crypto/rand.Read never fails on Linux
+	return hex.EncodeToString(buf)
+}
