@@ -29,6 +29,12 @@ func TestStyling(t *testing.T) {
 		{"controls removed first", "\x1b[31m*red*\x1b[0m \u202Eevil", []Span{{"*red*", bold}, {" evil", Style{}}}},
 		{"tview tags literal", "[red] *x* [-]", []Span{{"[red] ", Style{}}, {"*x*", bold}, {" [-]", Style{}}}},
 		{"trailing newlines trimmed", "a\n\n", []Span{{"a", Style{}}}},
+		{"quote only at line start", "*0*>00", []Span{{"*0*", bold}, {">00", Style{}}}},
+		{"pre only at line start", "*a*```\nx\n```", []Span{{"*a*", bold}, {"```\nx\n```", Style{}}}},
+		{"marker does not carry over a newline", ">\n >x\nz", []Span{{">\n", Style{Quote: 1}}, {" >x\nz", Style{}}}},
+		{"pre in quote", "> ```\n> a\n> ```", []Span{
+			{"> ", Style{Quote: 1}}, {"```\n", Style{Code: true, Quote: 1}}, {"> ", Style{Quote: 1}},
+			{"a\n", Style{Code: true, Quote: 1}}, {"> ", Style{Quote: 1}}, {"```", Style{Code: true, Quote: 1}}}},
 		{"empty", "", nil},
 	}
 	for _, tc := range cases {
