@@ -23,7 +23,16 @@ type Options struct {
 	Theme string `toml:"theme,omitempty"`
 	// Notify turns on desktop/terminal notifications for new messages.
 	Notify bool `toml:"notify"`
+	// Styling shows XEP-0393 message styling (*bold*, _italic_, …);
+	// absent means on. /set styling off shows raw text.
+	Styling *bool `toml:"styling,omitempty"`
+	// XHTMLOut sends, with each message, an XHTML-IM (XEP-0071) version
+	// built from its XEP-0393 markup.
+	XHTMLOut bool `toml:"xhtml_out"`
 }
+
+// StylingEnabled reports whether message styling is shown (the default).
+func (o Options) StylingEnabled() bool { return o.Styling == nil || *o.Styling }
 
 // DefaultOptions returns the options used for keys the file leaves out.
 func DefaultOptions() Options {

@@ -15,6 +15,7 @@ import (
 	"chat/event"
 	"chat/history"
 	"chat/sanitize"
+	"chat/xhtml"
 
 	"mellium.im/xmpp/jid"
 )
@@ -45,6 +46,8 @@ func builtins() []cmd {
 		cmd{Name: "info", MaxArgs: 1, Usage: "[JID]", Help: "connection details of an account, or presence details of a contact", Run: (*App).cmdInfo},
 		cmd{Name: "history", MinArgs: 1, MaxArgs: 2, Usage: "JID [N]", Help: "print the last N (default 20) messages with JID", Run: (*App).cmdHistory},
 		cmd{Name: "search", MinArgs: 1, MaxArgs: 1, Rest: true, Usage: "TEXT", Help: "full-text search of the history", Run: (*App).cmdSearch},
+		cmd{Name: "set", MaxArgs: 2, Usage: "[NAME [on|off]]", Help: "show or change a setting: styling, xhtml_out", Run: (*App).cmdSet},
+		cmd{Name: "xhtml", MinArgs: 1, MaxArgs: 1, Rest: true, Usage: "XHTML", Help: "send hand-written XHTML-IM (e.g. <p>hi <strong>you</strong></p>) to the open conversation", Run: (*App).cmdXHTML},
 		cmd{Name: "help", MaxArgs: 1, Usage: "[COMMAND]", Help: "list commands, or explain one", Run: (*App).cmdHelp},
 		cmd{Name: "quit", Aliases: []string{"exit"}, MaxArgs: 0, Usage: "", Help: "disconnect and leave", Run: (*App).cmdQuit},
 	}
@@ -77,7 +80,20 @@ func (a *App) send(to, text string) error {
 	if err != nil {
 		return err
 	}
-	m, err := e.SendMessage(client.OutMessage{To: to, Body: sanitize.XMLText(text)})
+	out := client.OutMessage{To: to, Body: sanitize.XMLText(text)}
+	if a.opts.Config.Options.XHTMLOut {
+		html, err := xhtml.FromStyling(out.Body)
+		if err != nil {
+			return fmt.Errorf("build XHTML: %w", err)
+		}
+		out.XHTML = html
+	}
+	return a.sendOut(e, out)
+}
+
+// sendOut sends a message and shows it as sent (and stores it).
+func (a *App) sendOut(e *client.Engine, out client.OutMessage) error {
+	m, err := e.SendMessage(out)
 	if err != nil {
 		return err
 	}
