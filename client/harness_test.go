@@ -17,7 +17,7 @@ import (
 var srv *prosodytest.Server
 
 func TestMain(m *testing.M) {
-	os.Exit(prosodytest.Main(m, prosodytest.Options{}, &srv))
+	os.Exit(stopEjabberd(prosodytest.Main(m, prosodytest.Options{}, &srv)))
 }
 
 func needProsody(t *testing.T) {

@@ -68,14 +68,15 @@ func renderConfig(p configParams) (string, error) {
 		quoted[i] = yamlString(f)
 	}
 	w("certfiles: [%s]", strings.Join(quoted, ", "))
-	w("c2s_protocol_options: [%s]", tlsOptions)
-	w("listen:")
-	starttlsOptions := tlsOptions
-	if p.opts.STARTTLSMaxTLS12 {
-		starttlsOptions += ", no_tlsv1_3"
+	// ejabberd 23.01 applies c2s_protocol_options to both client ports; a
+	// listener's own protocol_options is ignored for c2s.
+	c2sOptions := tlsOptions
+	if p.opts.MaxTLS12 {
+		c2sOptions += ", no_tlsv1_3"
 	}
-	w("  - {port: %d, ip: \"127.0.0.1\", module: ejabberd_c2s, starttls_required: true, max_stanza_size: 1048576,", p.c2sPort)
-	w("     protocol_options: [%s]}", starttlsOptions)
+	w("c2s_protocol_options: [%s]", c2sOptions)
+	w("listen:")
+	w("  - {port: %d, ip: \"127.0.0.1\", module: ejabberd_c2s, starttls_required: true, max_stanza_size: 1048576}", p.c2sPort)
 	w("  - {port: %d, ip: \"127.0.0.1\", module: ejabberd_c2s, tls: true, max_stanza_size: 1048576}", p.tlsPort)
 	w("  - {port: %d, ip: \"127.0.0.1\", module: ejabberd_http, request_handlers: {/api: mod_http_api}}", p.httpPort)
 	w("s2s_access: none")

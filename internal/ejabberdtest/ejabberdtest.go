@@ -54,12 +54,12 @@ type Options struct {
 	// ScramHash is auth_scram_hash for the scram format: "sha" (default),
 	// "sha256" or "sha512".
 	ScramHash string
-	// STARTTLSMaxTLS12 caps the STARTTLS port at TLS 1.2; the direct TLS
-	// port still allows TLS 1.3. ejabberd 23.01 offers SCRAM-SHA-1-PLUS
+	// MaxTLS12 caps both client ports at TLS 1.2 (the default allows TLS
+	// 1.3, as Debian's stock config does). ejabberd 23.01 offers SCRAM-SHA-1-PLUS
 	// whatever the TLS version but only knows the tls-unique channel
 	// binding, which TLS 1.3 lacks: a client that sends tls-exporter (as
 	// mellium does on TLS 1.3) is refused with "Invalid channel binding".
-	STARTTLSMaxTLS12 bool
+	MaxTLS12 bool
 	// Modules are loaded, with default options, on top of the defaults.
 	Modules []string
 	// ExtraConfig is YAML appended at the top level of ejabberd.yml. It

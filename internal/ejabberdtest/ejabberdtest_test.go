@@ -127,6 +127,7 @@ func TestCertificateMatchesServer(t *testing.T) {
 // passwords: SCRAM-SHA-1 with channel binding, whatever the TLS version.
 func TestScramMechanisms(t *testing.T) {
 	s := Require(t, srv)
+	checkTLSVersions(t, s, tls.VersionTLS13)
 	for _, v := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
 		cfg := s.tlsConfig()
 		cfg.MinVersion, cfg.MaxVersion = v, v
@@ -273,15 +274,17 @@ func TestKillThenRestart(t *testing.T) {
 	}
 }
 
-// TestPlainStorageServer starts a second server storing plain passwords
-// and checks what it offers, and that Stop leaves nothing behind.
+// TestPlainStorageServer starts a second server storing plain passwords,
+// with TLS capped at 1.2, and checks what it offers, and that Stop
+// leaves nothing behind.
 func TestPlainStorageServer(t *testing.T) {
 	Require(t, srv)
-	s, err := Start(Options{PasswordFormat: "plain", Modules: []string{"mod_register"}})
+	s, err := Start(Options{PasswordFormat: "plain", MaxTLS12: true, Modules: []string{"mod_register"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Stop()
+	checkTLSVersions(t, s, tls.VersionTLS12)
 	got := mechanisms(t, s, s.tlsConfig())
 	t.Logf("plain storage offers %v", got)
 	for _, want := range []string{"SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN"} {
@@ -306,6 +309,32 @@ func TestPlainStorageServer(t *testing.T) {
 	}
 	if err := s.Stop(); err != nil {
 		t.Errorf("second Stop: %v", err)
+	}
+}
+
+// checkTLSVersions checks the TLS version both client ports negotiate.
+func checkTLSVersions(t *testing.T, s *Server, want uint16) {
+	t.Helper()
+	conn, err := net.DialTimeout("tcp", s.Addr(), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(5 * time.Second))
+	tc, _, err := startTLS(conn, s.Domain(), s.tlsConfig())
+	if err != nil {
+		t.Fatalf("starttls: %v", err)
+	}
+	if v := tc.ConnectionState().Version; v != want {
+		t.Errorf("STARTTLS port negotiated %s, want %s", tls.VersionName(v), tls.VersionName(want))
+	}
+	direct, err := tls.Dial("tcp", s.DirectTLSAddr(), s.tlsConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer direct.Close()
+	if v := direct.ConnectionState().Version; v != want {
+		t.Errorf("direct TLS port negotiated %s, want %s", tls.VersionName(v), tls.VersionName(want))
 	}
 }
 
