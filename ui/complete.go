@@ -136,7 +136,10 @@ func (c *completer) names(word string) []string {
 		if r.jid == "" {
 			continue
 		}
-		for _, n := range []string{r.label, localpart(r.jid)} {
+		for i, n := range []string{r.label, localpart(r.jid)} {
+			if i == 1 && strings.EqualFold(n, r.label) {
+				continue // the name already offered
+			}
 			if strings.HasPrefix(strings.ToLower(n), low) && !strings.ContainsAny(n, " \t") {
 				out = append(out, n)
 			}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
+	"github.com/rivo/uniseg"
 )
 
 // inputLine is where messages and commands are typed: a tview TextArea
@@ -18,6 +19,7 @@ type inputLine struct {
 	s    *screen
 	key  bufKey
 	hist map[bufKey]*inputHistory
+	fits bool // the whole message fits in the rows given
 }
 
 // inputHistory is the lines typed in one buffer, oldest first; pos is
@@ -58,10 +60,29 @@ func (in *inputLine) history() *inputHistory {
 	return h
 }
 
-// resize grows the input with the message, up to maxInputRows rows.
+// resize grows the input with the message (newlines and wrapped rows),
+// up to maxInputRows rows; when everything fits, all of it is shown.
 func (in *inputLine) resize() {
-	rows := min(strings.Count(in.GetText(), "\n")+1, maxInputRows)
-	in.s.root.ResizeItem(in, rows, 0)
+	_, _, w, _ := in.GetInnerRect()
+	w -= uniseg.StringWidth(in.GetLabel())
+	rows := 0
+	for _, l := range strings.Split(in.GetText(), "\n") {
+		rows += 1
+		if w > 0 {
+			rows += max(0, uniseg.StringWidth(l)-1) / w
+		}
+	}
+	in.fits = rows <= maxInputRows
+	in.s.root.ResizeItem(in, min(rows, maxInputRows), 0)
+}
+
+// Draw shows the whole message when it fits (the TextArea may have
+// scrolled while it was one row high).
+func (in *inputLine) Draw(scr tcell.Screen) {
+	if in.fits {
+		in.SetOffset(0, 0)
+	}
+	in.TextArea.Draw(scr)
 }
 
 // capture handles the input's own keys before the TextArea does.

@@ -54,8 +54,9 @@ func newFakeHost(t testing.TB, u *UI) *fakeHost {
 			return nil
 		}}
 	quit := cmd{Name: "quit", Help: "leave", Run: func(*app.App, []string) error { h.mu.Lock(); h.quit = true; h.mu.Unlock(); return nil }}
+	help := cmd{Name: "help", MaxArgs: 1, Usage: "[COMMAND]", Help: "help", Run: func(*app.App, []string) error { return nil }}
 	var err error
-	h.cmds, err = command.New(append(u.Commands(), msg, quit)...)
+	h.cmds, err = command.New(append(u.Commands(), msg, quit, help)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -325,4 +326,26 @@ func (r *rig) contacts() {
 	}})
 	r.event(event.Presence{Header: event.At(me), From: "bob@example.org/phone", Available: true})
 	r.event(event.Presence{Header: event.At(me), From: "carol@example.org/pc", Available: true, Show: "away", Status: "lunch"})
+}
+
+// waitQueued waits until the UI has queued line to the loop.
+func (r *rig) waitQueued(line string) {
+	r.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got := r.host.sentLines()
+		if len(got) > 0 && got[len(got)-1] == line {
+			return
+		}
+		if time.Now().After(deadline) {
+			r.t.Fatalf("timed out waiting for %q to be queued; queued %q", line, got)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// waitTitle waits until the title bar starts with prefix.
+func (r *rig) waitTitle(prefix string) []string {
+	r.t.Helper()
+	return r.waitUntil("title "+prefix, func(rows []string) bool { return strings.HasPrefix(rows[0], prefix) })
 }
