@@ -101,13 +101,13 @@ func Start(opts Options) (*Server, error) {
 }
 
 func prepare(opts Options) (*Server, error) {
-	ctl, err := exec.LookPath("ejabberdctl")
-	if err != nil {
-		return nil, fmt.Errorf("find ejabberdctl: %w (%v)", ErrUnavailable, err)
-	}
 	erl, err := exec.LookPath("erl")
 	if err != nil {
 		return nil, fmt.Errorf("find erl: %w (%v)", ErrUnavailable, err)
+	}
+	ctl, err := findCtl()
+	if err != nil {
+		return nil, err
 	}
 	libs, err := erlLibs(ctl)
 	if err != nil {
@@ -168,6 +168,20 @@ func (s *Server) writeFiles(opts Options) error {
 		return fmt.Errorf("write config: %w", err)
 	}
 	return s.writeErlangFiles()
+}
+
+// findCtl finds ejabberdctl on PATH, or where Debian puts it (/usr/sbin is
+// not on a normal user's PATH).
+func findCtl() (string, error) {
+	ctl, err := exec.LookPath("ejabberdctl")
+	if err == nil {
+		return ctl, nil
+	}
+	const debian = "/usr/sbin/ejabberdctl"
+	if _, statErr := os.Stat(debian); statErr == nil {
+		return debian, nil
+	}
+	return "", fmt.Errorf("find ejabberdctl: %w (%v)", ErrUnavailable, err)
 }
 
 // freePorts asks the kernel for n distinct free loopback TCP ports.
