@@ -240,7 +240,7 @@ func (r *rosterPane) MouseHandler() func(tview.MouseAction, *tcell.EventMouse, f
 			return false, nil
 		}
 		switch action {
-		case tview.MouseLeftClick:
+		case tview.MouseLeftClick, tview.MouseLeftDoubleClick:
 			if i := r.drawnTop + y - r.drawnY; y >= r.drawnY && i < len(r.rows) && r.rows[i].jid != "" {
 				r.sel = i
 				r.s.host.Queue("/win " + r.rows[i].jid)

@@ -113,7 +113,7 @@ func (b *statusBar) levelStyle(level int) themes.Style {
 func (b *statusBar) MouseHandler() func(tview.MouseAction, *tcell.EventMouse, func(tview.Primitive)) (bool, tview.Primitive) {
 	return func(action tview.MouseAction, ev *tcell.EventMouse, _ func(tview.Primitive)) (bool, tview.Primitive) {
 		x, y := ev.Position()
-		if action != tview.MouseLeftClick || !b.InRect(x, y) {
+		if action != tview.MouseLeftClick && action != tview.MouseLeftDoubleClick || !b.InRect(x, y) {
 			return false, nil
 		}
 		for _, h := range b.hits {
