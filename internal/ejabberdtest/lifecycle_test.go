@@ -1,0 +1,223 @@
+package ejabberdtest
+
+import (
+	"crypto/tls"
+	"errors"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"mellium.im/sasl"
+)
+
+func TestRestartKeepsUsersAndAddress(t *testing.T) {
+	s := Require(t, srv)
+	bare, pass := s.NewUser(t)
+	addr := s.Addr()
+	if err := s.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	if s.Addr() != addr {
+		t.Errorf("address changed from %s to %s", addr, s.Addr())
+	}
+	if _, err := login(s, false, s.Addr(), bare, pass, sasl.ScramSha1); err != nil {
+		t.Fatalf("login after restart: %v\n%s", err, s.LogTail(20))
+	}
+	if _, err := s.Ctl("status"); err != nil {
+		t.Errorf("ejabberdctl after restart: %v", err)
+	}
+}
+
+// TestKillThenRestart kills the server and brings it back on the same
+// data. Mnesia keeps accounts in dets files that buffer writes, so Kill
+// may lose the last few seconds of changes (as a real crash would): the
+// account here is flushed by a graceful Restart first.
+func TestKillThenRestart(t *testing.T) {
+	s := Require(t, srv)
+	bare, pass := s.NewUser(t)
+	if err := s.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	s.Kill()
+	if s.Running() {
+		t.Errorf("Running after Kill")
+	}
+	if conn, err := net.DialTimeout("tcp", s.Addr(), time.Second); err == nil {
+		conn.Close()
+		t.Fatalf("server still accepts connections after Kill")
+	}
+	if err := s.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := login(s, false, s.Addr(), bare, pass, sasl.ScramSha1); err != nil {
+		t.Fatalf("login after kill and restart: %v\n%s", err, s.LogTail(20))
+	}
+}
+
+// TestPlainStorageServer starts a second server storing plain passwords,
+// with TLS capped at 1.2, and checks what it offers, and that Stop
+// leaves nothing behind.
+func TestPlainStorageServer(t *testing.T) {
+	Require(t, srv)
+	s, err := Start(Options{PasswordFormat: "plain", MaxTLS12: true, Modules: []string{"mod_register"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop()
+	checkTLSVersions(t, s, tls.VersionTLS12)
+	got := mechanisms(t, s, s.tlsConfig())
+	t.Logf("plain storage offers %v", got)
+	for _, want := range []string{"SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("plain storage: %s missing from %v", want, got)
+		}
+	}
+	bare, pass := s.NewUser(t)
+	if _, err := login(s, false, s.Addr(), bare, pass, sasl.ScramSha256); err != nil {
+		t.Fatalf("SCRAM-SHA-256 login: %v\n%s", err, s.LogTail(20))
+	}
+	pid := s.proc.cmd.Process.Pid
+	dir := s.Dir()
+	if err := s.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("temp dir still there after Stop: %v", err)
+	}
+	if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
+		t.Errorf("ejabberd pid %d still exists after Stop: %v", pid, err)
+	}
+	if err := s.Stop(); err != nil {
+		t.Errorf("second Stop: %v", err)
+	}
+}
+
+func TestConfigRejectsUnknownPasswordFormat(t *testing.T) {
+	if _, err := renderConfig(configParams{opts: Options{PasswordFormat: "md5"}}); err == nil {
+		t.Fatal("renderConfig accepted password format md5")
+	}
+}
+
+func TestListensOnLoopbackOnly(t *testing.T) {
+	s := Require(t, srv)
+	data, err := os.ReadFile(s.cfgFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.Contains(line, "port:") && !strings.Contains(line, `ip: "127.0.0.1"`) {
+			t.Errorf("listener not bound to loopback: %s", line)
+		}
+	}
+	if strings.Contains(string(data), "ejabberd_s2s_in") {
+		t.Errorf("config has an s2s listener")
+	}
+	s.mu.Lock()
+	dist := s.distPort
+	s.mu.Unlock()
+	conn, err := net.DialTimeout("tcp", hostPort(dist), time.Second)
+	if err != nil {
+		t.Fatalf("distribution port %d not on loopback: %v", dist, err)
+	}
+	conn.Close()
+}
+
+func TestUnavailableIsErrorsIs(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	_, err := Start(Options{})
+	if !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("Start without ejabberd on PATH: %v, want ErrUnavailable", err)
+	}
+}
+
+func TestLazySkipsWhenUnavailable(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	t.Setenv(RequireEnv, "")
+	l := Lazy{quiet: true}
+	ok := t.Run("inner", func(t *testing.T) {
+		l.Get(t)
+		t.Error("Get returned without skipping")
+	})
+	if !ok {
+		t.Errorf("inner test failed instead of skipping")
+	}
+	if err := l.Stop(); err != nil {
+		t.Errorf("Stop of an unstarted Lazy: %v", err)
+	}
+}
+
+func TestSweepStaleKeepsLiveAndFresh(t *testing.T) {
+	tmp := t.TempDir()
+	old := time.Now().Add(-2 * staleAfter)
+	mk := func(name, pid string, mtime time.Time) string {
+		dir := filepath.Join(tmp, dirPrefix+name)
+		if err := os.Mkdir(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if pid != "" {
+			if err := os.WriteFile(filepath.Join(dir, pidName), []byte(pid+"\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.Chtimes(dir, mtime, mtime); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	stale := mk("stale", "", old)
+	live := mk("live", strconv.Itoa(os.Getpid()), old)
+	fresh := mk("fresh", "", time.Now())
+	sweepStale(tmp)
+	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("stale dir kept: %v", err)
+	}
+	for _, dir := range []string{live, fresh} {
+		if _, err := os.Stat(dir); err != nil {
+			t.Errorf("%s swept: %v", dir, err)
+		}
+	}
+}
+
+func BenchmarkStart(b *testing.B) {
+	Require(b, srv)
+	for b.Loop() {
+		s, err := Start(Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Stop(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkRestart(b *testing.B) {
+	s := Require(b, srv)
+	for b.Loop() {
+		if err := s.Restart(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkAddUser(b *testing.B) {
+	s := Require(b, srv)
+	for b.Loop() {
+		s.NewUser(b)
+	}
+}
+
+func BenchmarkCtl(b *testing.B) {
+	s := Require(b, srv)
+	for b.Loop() {
+		if _, err := s.Ctl("status"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
