@@ -58,7 +58,9 @@ func (c *chatView) apply(v *viewFrame) {
 	}
 	if v.reset {
 		c.key, c.loading = v.key, false
-		c.s.status.setScrolled(false)
+		if !v.keep {
+			c.s.status.setScrolled(false)
+		}
 	}
 	if v.done {
 		c.loading = false

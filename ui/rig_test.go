@@ -34,6 +34,7 @@ type fakeHost struct {
 
 	mu      sync.Mutex
 	queued  []string
+	handled int // queued lines the loop has run
 	history map[string][]history.Message // peer → stored messages, oldest first
 	quit    bool
 }
@@ -81,6 +82,9 @@ func (h *fakeHost) run() {
 				return
 			}
 			h.line(l)
+			h.mu.Lock()
+			h.handled++
+			h.mu.Unlock()
 		case ev := <-h.events:
 			h.handle(ev)
 		case f := <-h.calls:
@@ -299,8 +303,20 @@ func (r *rig) event(ev event.Event) { r.host.events <- ev }
 // settle waits until the loop and tview have handled everything sent so
 // far: a no-op on the loop, then one on tview's goroutine after the frame.
 func (r *rig) settle() {
-	r.host.onLoop(func() {})
 	deadline := time.Now().Add(10 * time.Second)
+	for {
+		r.host.mu.Lock()
+		done := r.host.handled == len(r.host.queued) && len(r.host.lines) == 0
+		r.host.mu.Unlock()
+		if done {
+			break
+		}
+		if time.Now().After(deadline) {
+			r.t.Fatal("queued lines were not run")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	r.host.onLoop(func() {})
 	for {
 		r.u.mu.Lock()
 		done := r.u.drawn == r.u.posted
@@ -348,4 +364,12 @@ func (r *rig) waitQueued(line string) {
 func (r *rig) waitTitle(prefix string) []string {
 	r.t.Helper()
 	return r.waitUntil("title "+prefix, func(rows []string) bool { return strings.HasPrefix(rows[0], prefix) })
+}
+
+// pressAndWait presses a key and waits until the screen changes.
+func (r *rig) pressAndWait(k tcell.Key) {
+	r.t.Helper()
+	before := r.dump()
+	r.press(k, 0, tcell.ModNone)
+	r.waitUntil("the screen to change", func(rows []string) bool { return strings.Join(rows, "\n") != before })
 }
