@@ -34,7 +34,7 @@ type fakeHost struct {
 
 	mu      sync.Mutex
 	queued  []string
-	handled int // queued lines the loop has run
+	handled int                          // queued lines the loop has run
 	history map[string][]history.Message // peer → stored messages, oldest first
 	quit    bool
 }
