@@ -201,10 +201,14 @@ func TestCtlRegisterOnPrivateNode(t *testing.T) {
 	if !strings.HasPrefix(s.Node(), "ejabberdtest-") {
 		t.Errorf("node %q is not private", s.Node())
 	}
-	if _, err := s.Ctl("register", "ctluser", s.Domain(), "ctl-secret"); err != nil {
+	user := "ctl-" + randomHex(4)
+	if _, err := s.Ctl("register", user, s.Domain(), "ctl-secret"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := login(s, false, s.Addr(), "ctluser@"+s.Domain(), "ctl-secret", sasl.ScramSha1); err != nil {
+	if _, err := s.Ctl("register", user, s.Domain(), "again"); err == nil {
+		t.Errorf("ejabberdctl registered %s twice", user)
+	}
+	if _, err := login(s, false, s.Addr(), user+"@"+s.Domain(), "ctl-secret", sasl.ScramSha1); err != nil {
 		t.Fatalf("login of a user made by ejabberdctl: %v\n%s", err, s.LogTail(20))
 	}
 	if _, err := s.Ctl("no_such_command"); err == nil {
