@@ -77,9 +77,11 @@ type key struct {
 // keys without the redundant Ctrl.
 func keyOf(ev *tcell.EventKey) key {
 	mod := ev.Modifiers() & (tcell.ModAlt | tcell.ModCtrl | tcell.ModShift)
-	switch k := ev.Key(); {
+	switch k, r := ev.Key(), unicode.ToLower(ev.Rune()); {
+	case k == tcell.KeyRune && mod&tcell.ModCtrl != 0 && r >= 'a' && r <= 'z':
+		return key{tcell.KeyCtrlA + tcell.Key(r-'a'), 0, mod &^ (tcell.ModCtrl | tcell.ModShift)}
 	case k == tcell.KeyRune:
-		return key{k, unicode.ToLower(ev.Rune()), mod &^ tcell.ModShift}
+		return key{k, r, mod &^ tcell.ModShift}
 	case k >= tcell.KeyCtrlA && k <= tcell.KeyCtrlZ:
 		return key{k, 0, mod &^ tcell.ModCtrl}
 	default:
@@ -125,13 +127,13 @@ func parseKey(s string) (key, error) {
 // keymap is the key bindings in use.
 type keymap struct {
 	byKey map[key]action
-	names map[action]string // the keys as written, for /help keys
+	names map[action][]string // the keys as written, for /help keys
 }
 
 // newKeymap applies the config's rebindings (action → keys, comma
 // separated; "" unbinds) to the defaults.
 func newKeymap(custom map[string]string) (keymap, error) {
-	km := keymap{byKey: map[key]action{}, names: map[action]string{}}
+	km := keymap{byKey: map[key]action{}, names: map[action][]string{}}
 	known := map[action]bool{}
 	for _, b := range defaultBindings() {
 		known[b.act] = true
@@ -163,24 +165,26 @@ func newKeymap(custom map[string]string) (keymap, error) {
 // bind binds the keys of spec to act; custom bindings take a key away
 // from a default binding.
 func (km *keymap) bind(act action, spec string, custom bool) error {
-	var shown []string
+	km.names[act] = nil
 	for _, s := range strings.Split(spec, ",") {
-		if strings.TrimSpace(s) == "" {
+		s = strings.TrimSpace(s)
+		if s == "" {
 			continue
 		}
 		k, err := parseKey(s)
 		if err != nil {
 			return fmt.Errorf("keys: %s: %w", act, err)
 		}
-		if old, taken := km.byKey[k]; taken && !custom {
+		old, taken := km.byKey[k]
+		if taken && !custom {
 			continue // a custom binding got here first
-		} else if taken {
-			km.names[old] = strings.TrimPrefix(strings.ReplaceAll(","+km.names[old]+",", ","+strings.TrimSpace(s)+",", ","), ",")
+		}
+		if taken {
+			km.names[old] = slices.DeleteFunc(km.names[old], func(n string) bool { return n == s })
 		}
 		km.byKey[k] = act
-		shown = append(shown, strings.TrimSpace(s))
+		km.names[act] = append(km.names[act], s)
 	}
-	km.names[act] = strings.Join(shown, ", ")
 	return nil
 }
 
@@ -191,7 +195,7 @@ func (km keymap) help() string {
 	var b strings.Builder
 	b.WriteString("keys (rebind them in the [keys] table of ui.toml, e.g. next_buffer = \"Ctrl+N\"):")
 	for _, bd := range defaultBindings() {
-		keys := strings.Trim(km.names[bd.act], ", ")
+		keys := strings.Join(km.names[bd.act], ", ")
 		if keys == "" {
 			keys = "(unbound)"
 		}

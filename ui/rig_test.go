@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -373,3 +374,5 @@ func (r *rig) pressAndWait(k tcell.Key) {
 	r.press(k, 0, tcell.ModNone)
 	r.waitUntil("the screen to change", func(rows []string) bool { return strings.Join(rows, "\n") != before })
 }
+
+func writeFile(path, text string) error { return os.WriteFile(path, []byte(text), 0o600) }

@@ -1,0 +1,71 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func TestFrameMerge(t *testing.T) {
+	k := bufKey{me, "bob@example.org"}
+	var f frame
+	f.merge(frame{view: &viewFrame{key: k, reset: true, lines: []string{"a"}}, roster: &rosterSnap{total: 1}})
+	f.merge(frame{view: &viewFrame{key: k, lines: []string{"b", "c"}}, roster: &rosterSnap{total: 2}, notes: []note{{bell: true}}})
+	if !f.view.reset || strings.Join(f.view.lines, "") != "abc" || f.roster.total != 2 || len(f.notes) != 1 {
+		t.Errorf("merged = %+v / %+v", f.view, f.roster)
+	}
+	f.merge(frame{view: &viewFrame{key: bufKey{}, reset: true, lines: []string{"console"}}})
+	if f.view.key != (bufKey{}) || strings.Join(f.view.lines, "") != "console" {
+		t.Errorf("a reset did not replace the appends: %+v", f.view)
+	}
+	// Appends beyond the bound keep only the last lines and drop what is shown.
+	var g frame
+	g.merge(frame{view: &viewFrame{key: k, lines: []string{"x"}}})
+	many := make([]string, maxViewLines+10)
+	for i := range many {
+		many[i] = fmt.Sprint(i)
+	}
+	g.merge(frame{view: &viewFrame{key: k, lines: many}})
+	if len(g.view.lines) != maxViewLines || !g.view.clear || g.view.lines[0] != "10" {
+		t.Errorf("bounded merge: %d lines, clear %v, first %q", len(g.view.lines), g.view.clear, g.view.lines[0])
+	}
+	for range 10 {
+		g.merge(frame{notes: []note{{bell: true}}})
+	}
+	if len(g.notes) != maxNotes {
+		t.Errorf("%d notes kept", len(g.notes))
+	}
+}
+
+func TestBurstKeepsTypingResponsive(t *testing.T) {
+	r := newRig(t, 80, 24, nil)
+	r.typ("/win bob@example.org")
+	r.enter()
+	r.waitTitle("2 bob")
+	const n = 10000
+	go func() {
+		for i := range n {
+			r.event(incoming("bob@example.org", fmt.Sprintf("burst %05d", i)))
+		}
+	}()
+	r.typ("still typing")
+	r.waitFor("> still typing")
+	r.waitFor(fmt.Sprintf("burst %05d", n-1))
+	r.settle()
+	var lines int
+	r.onUI(func() { lines = r.u.s.chat.lines })
+	if lines > maxViewLines+2 || lines < 10 {
+		t.Errorf("the chat view holds %d lines, want at most %d", lines, maxViewLines)
+	}
+	r.u.mu.Lock()
+	posted := r.u.posted
+	r.u.mu.Unlock()
+	if posted > n/2 {
+		t.Errorf("%d frames for %d messages: bursts are not batched", posted, n)
+	}
+	var kept int
+	r.host.onLoop(func() { kept = len(r.u.m.current().lines) })
+	if kept > maxBufferLines+maxBufferLines/4 {
+		t.Errorf("buffer keeps %d lines", kept)
+	}
+}
