@@ -2,13 +2,16 @@ package client
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/xml"
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"strings"
 
 	"mellium.im/sasl"
+	"mellium.im/xmlstream"
 	"mellium.im/xmpp"
 )
 
@@ -26,20 +29,20 @@ var mechanisms = []sasl.Mechanism{
 // recordingSASL wraps mellium's SASL feature so that the mechanism it
 // chooses is known afterwards (mellium does not expose it). mellium picks
 // the first of our mechanisms that the server offers, and so do we.
-func recordingSASL(password string, chosen *string) xmpp.StreamFeature {
+//
+// It also keeps channel binding from failing: under TLS 1.3 the only
+// binding is tls-exporter, and servers that know only tls-unique (ejabberd
+// 23.01) still offer -PLUS mechanisms, then refuse the binding. So under
+// TLS 1.3 the -PLUS mechanisms are used only when the server says, with
+// XEP-0440, that it supports tls-exporter; cb holds what it said.
+func recordingSASL(password string, chosen *string, cb *[]string) xmpp.StreamFeature {
 	f := xmpp.SASL("", password, mechanisms...)
-	parse := f.Parse
-	f.Parse = func(ctx context.Context, d *xml.Decoder, start *xml.StartElement) (bool, interface{}, error) {
-		req, data, err := parse(ctx, d, start)
-		if offered, ok := data.([]string); ok {
-			*chosen = pickMechanism(offered)
-		}
-		return req, data, err
-	}
 	negotiate := f.Negotiate
 	f.Negotiate = func(ctx context.Context, s *xmpp.Session, data interface{}) (xmpp.SessionState, io.ReadWriter, error) {
-		if offered, ok := data.([]string); ok && s.ConnectionState().Version != 0 {
+		if offered, ok := data.([]string); ok {
+			offered = usableMechanisms(offered, s.ConnectionState().Version, *cb)
 			*chosen = pickMechanism(offered)
+			data = offered
 		}
 		state, rw, err := negotiate(ctx, s, data)
 		if failure, ok := asSASLFailure(err); ok {
@@ -48,6 +51,51 @@ func recordingSASL(password string, chosen *string) xmpp.StreamFeature {
 		return state, rw, err
 	}
 	return f
+}
+
+// usableMechanisms drops the -PLUS mechanisms under TLS 1.3 unless the
+// server announced tls-exporter channel binding.
+func usableMechanisms(offered []string, tlsVersion uint16, cbTypes []string) []string {
+	if tlsVersion < tls.VersionTLS13 || slices.Contains(cbTypes, "tls-exporter") {
+		return offered
+	}
+	out := make([]string, 0, len(offered))
+	for _, m := range offered {
+		if !strings.HasSuffix(m, "-PLUS") {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+const nsSASLCB = "urn:xmpp:sasl-cb:0"
+
+// channelBindingTypes reads the XEP-0440 stream feature listing the
+// channel-binding types the server supports. It is informational: there
+// is nothing to negotiate.
+func channelBindingTypes(types *[]string) xmpp.StreamFeature {
+	return xmpp.StreamFeature{
+		Name:       xml.Name{Space: nsSASLCB, Local: "sasl-channel-binding"},
+		Prohibited: xmpp.Authn,
+		List: func(context.Context, xmlstream.TokenWriter, xml.StartElement) (bool, error) {
+			return false, nil
+		},
+		Parse: func(_ context.Context, d *xml.Decoder, start *xml.StartElement) (bool, interface{}, error) {
+			var v struct {
+				Bindings []struct {
+					Type string `xml:"type,attr"`
+				} `xml:"channel-binding"`
+			}
+			err := d.DecodeElement(&v, start)
+			for _, b := range v.Bindings {
+				*types = append(*types, b.Type)
+			}
+			return false, nil, err
+		},
+		Negotiate: func(context.Context, *xmpp.Session, interface{}) (xmpp.SessionState, io.ReadWriter, error) {
+			return 0, nil, nil
+		},
+	}
 }
 
 func pickMechanism(offered []string) string {

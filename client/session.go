@@ -54,7 +54,8 @@ func (e *Engine) login(ctx context.Context) (*session, error) {
 	if !direct {
 		features = append(features, xmpp.StartTLS(tlsCfg))
 	}
-	features = append(features, recordingSASL(e.cfg.Password, &mech), bindResource())
+	var cbTypes []string
+	features = append(features, channelBindingTypes(&cbTypes), recordingSASL(e.cfg.Password, &mech, &cbTypes), bindResource())
 	xs, err := xmpp.NewClientSession(ctx, e.cfg.JID, conn, features...)
 	if err != nil {
 		conn.Close()
