@@ -117,3 +117,29 @@ func TestFirstMessageIsNotShownTwice(t *testing.T) {
 		t.Errorf("the unread marker is not between history and the new message:\n%s", s)
 	}
 }
+
+func TestWheelScrollsTheChat(t *testing.T) {
+	r := newRig(t, 80, 24, nil)
+	r.host.mu.Lock()
+	r.host.history["bob@example.org"] = storedMessages("bob@example.org", 60, time.Now())
+	r.host.mu.Unlock()
+	r.typ("/win bob@example.org")
+	r.enter()
+	r.waitFor("old 059")
+	r.sim.InjectMouse(10, 10, tcell.WheelUp, tcell.ModNone)
+	rows := r.waitFor("more below")
+	if strings.Contains(strings.Join(rows, "\n"), "old 059") {
+		t.Errorf("the wheel did not scroll:\n%s", strings.Join(rows, "\n"))
+	}
+	r.event(incoming("bob@example.org", "/me waves"))
+	r.settle()
+	for i := 0; !strings.Contains(r.dump(), "* bob waves"); i++ {
+		if i > 20 {
+			t.Fatalf("the wheel never got back to the bottom:\n%s", r.dump())
+		}
+		before := r.dump()
+		r.sim.InjectMouse(10, 10, tcell.WheelDown, tcell.ModNone)
+		r.waitUntil("a scroll", func(rows []string) bool { return strings.Join(rows, "\n") != before })
+	}
+	r.waitUntil("the hint gone", func(rows []string) bool { return !strings.Contains(rows[len(rows)-2], "more below") })
+}
