@@ -137,3 +137,18 @@ func TestCtrlCTwiceQuits(t *testing.T) {
 	r.press(tcell.KeyCtrlC, 'c', tcell.ModCtrl)
 	r.waitQueued("/quit")
 }
+
+func TestSuspendedHandsTheTerminalOver(t *testing.T) {
+	r := newRig(t, 80, 24, nil)
+	var ok, ran bool
+	r.host.onLoop(func() { ok = r.u.Suspended(func() { ran = true }) })
+	if !ok || !ran {
+		t.Errorf("Suspended = %v, ran %v", ok, ran)
+	}
+	r.waitFor("1 console") // the screen is back
+	r.u.Stop()
+	r.host.onLoop(func() { ok = r.u.Suspended(func() { t.Error("ran after Stop") }) })
+	if ok {
+		t.Error("Suspended reported success after Stop")
+	}
+}

@@ -120,3 +120,13 @@ func TestHostileTextIsShownNotObeyed(t *testing.T) {
 		t.Errorf("roster row = %q", got)
 	}
 }
+
+func TestBadConfiguredThemeFallsBackWithAnError(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "mine.toml"), []byte("text = { fg = \"nope\" }\n"), 0o600)
+	r := newRig(t, 80, 24, func(o *Options) { o.Theme, o.ThemeDir = "mine", dir })
+	rows := r.waitFor("line 1: unknown colour")
+	if !strings.Contains(strings.Join(rows, "\n"), "(using dark)") {
+		t.Errorf("no fallback named:\n%s", strings.Join(rows, "\n"))
+	}
+}

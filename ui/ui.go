@@ -85,13 +85,16 @@ type UI struct {
 
 	m *model // loop only
 
-	mu      sync.Mutex
-	pending frame  // merged frames not yet drawn
+	mu       sync.Mutex
+	pending  frame    // merged frames not yet drawn
+	suspends []func() // functions to run with the terminal handed back
 	posted  uint64 // frames posted …
 	drawn   uint64 // … and how many of them were drawn
 	kick    chan struct{}
-	done    chan struct{}
-	pumped  chan struct{}
+	done    chan struct{} // closed by Stop
+	pumped  chan struct{} // closed when the pump ends
+	ran     chan struct{} // closed when Run returns
+	started atomic.Bool   // Run was called
 	stop    sync.Once
 
 	s  *screen // tview's goroutine only (after Run starts)
@@ -113,7 +116,8 @@ func New(opts Options) (*UI, error) {
 	if err := opts.Config.check(); err != nil {
 		return nil, err
 	}
-	u := &UI{opts: opts, keys: keys, kick: make(chan struct{}, 1), done: make(chan struct{}), pumped: make(chan struct{})}
+	u := &UI{opts: opts, keys: keys, kick: make(chan struct{}, 1), done: make(chan struct{}), pumped: make(chan struct{}),
+		ran: make(chan struct{})}
 	u.focused.Store(true)
 	u.tv = tview.NewApplication()
 	th, themeErr := loadTheme(opts)
@@ -158,6 +162,8 @@ func (u *UI) HelpTopics() map[string]func() string {
 // tview's event loop on the calling goroutine, which then owns the
 // widgets.
 func (u *UI) Run() error {
+	u.started.Store(true)
+	defer close(u.ran)
 	if err := u.s.initScreen(u.opts.Screen); err != nil {
 		return fmt.Errorf("terminal: %w", err)
 	}
@@ -175,8 +181,12 @@ func (u *UI) Run() error {
 func (u *UI) Stop() {
 	u.stop.Do(func() {
 		close(u.done)
+		if !u.started.Load() {
+			return
+		}
 		select { // let the last hand-over finish while tview still runs
 		case <-u.pumped:
+		case <-u.ran:
 		case <-time.After(2 * time.Second):
 		}
 		u.tv.Stop()
@@ -216,11 +226,14 @@ func (u *UI) pump() {
 // applyPending draws what the loop handed over. tview's goroutine only.
 func (u *UI) applyPending() {
 	u.mu.Lock()
-	f := u.pending
-	u.pending = frame{}
+	f, suspends := u.pending, u.suspends
+	u.pending, u.suspends = frame{}, nil
 	u.drawn = u.posted
 	u.mu.Unlock()
 	u.s.apply(f)
+	for _, run := range suspends {
+		run()
+	}
 }
 
 // Notice adds a line to the console (for messages from the password
@@ -228,9 +241,27 @@ func (u *UI) applyPending() {
 func (u *UI) Notice(text string) { u.m.consoleLine(kindNotice, text) }
 
 // Suspended runs f with the terminal handed back to the program (for a
-// password prompt), and returns when f does. It blocks until tview's
-// goroutine can do it: call it from any goroutine but that one, while Run
-// runs.
-func (u *UI) Suspended(f func()) {
-	u.tv.QueueUpdate(func() { u.tv.Suspend(f) })
+// password prompt) and returns when f has; it reports false if the screen
+// stopped before f could run. Call it from the loop (or any goroutine but
+// tview's).
+func (u *UI) Suspended(f func()) bool {
+	done := make(chan struct{})
+	u.mu.Lock()
+	u.suspends = append(u.suspends, func() {
+		u.tv.Suspend(f)
+		close(done)
+	})
+	u.mu.Unlock()
+	select {
+	case u.kick <- struct{}{}:
+	default:
+	}
+	select {
+	case <-done:
+		return true
+	case <-u.ran:
+		return false
+	case <-u.done:
+		return false
+	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -48,7 +49,9 @@ func runTUI(f flags, cfg *account.Config, cfgPath string, passwords map[string]s
 	sec := secrets(stderr)
 	sec.Notice = u.Notice // stderr would scribble over the screen
 	sec.Prompt = func(prompt string) (pw string, err error) {
-		u.Suspended(func() { pw, err = promptTTY(prompt) })
+		if !u.Suspended(func() { pw, err = promptTTY(prompt) }) {
+			return "", errors.New("the screen is gone")
+		}
 		return pw, err
 	}
 	a, err := app.New(app.Options{Config: cfg, ConfigPath: cfgPath, Store: store, View: u, Secrets: sec,
