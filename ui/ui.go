@@ -88,14 +88,14 @@ type UI struct {
 	mu       sync.Mutex
 	pending  frame    // merged frames not yet drawn
 	suspends []func() // functions to run with the terminal handed back
-	posted  uint64 // frames posted …
-	drawn   uint64 // … and how many of them were drawn
-	kick    chan struct{}
-	done    chan struct{} // closed by Stop
-	pumped  chan struct{} // closed when the pump ends
-	ran     chan struct{} // closed when Run returns
-	started atomic.Bool   // Run was called
-	stop    sync.Once
+	posted   uint64   // frames posted …
+	drawn    uint64   // … and how many of them were drawn
+	kick     chan struct{}
+	done     chan struct{} // closed by Stop
+	pumped   chan struct{} // closed when the pump ends
+	ran      chan struct{} // closed when Run returns
+	started  atomic.Bool   // Run was called
+	stop     sync.Once
 
 	s  *screen // tview's goroutine only (after Run starts)
 	tv *tview.Application
