@@ -74,7 +74,7 @@ func TestHistoryPerBufferAndReadlineKeys(t *testing.T) {
 	r.waitFor("> Xfor bob 2Y")
 	r.press(tcell.KeyRune, 'b', tcell.ModAlt)
 	r.press(tcell.KeyCtrlK, 'k', tcell.ModCtrl)
-	r.waitFor("> Xfor bob ")
+	r.waitUntil("Ctrl+K", func(rows []string) bool { return rows[len(rows)-1] == "> Xfor bob" })
 	r.press(tcell.KeyCtrlW, 'w', tcell.ModCtrl)
 	r.waitUntil("Ctrl+W", func(rows []string) bool { return rows[len(rows)-1] == "> Xfor" })
 }
