@@ -74,19 +74,32 @@ type key struct {
 }
 
 // keyOf normalises an event: runes lower-cased without Shift, Ctrl+letter
-// keys without the redundant Ctrl.
+// keys without the redundant Ctrl, and the control characters that are
+// keys (Ctrl+M is Enter, Ctrl+I Tab, Ctrl+H Backspace, Ctrl+[ Esc) as those
+// keys: legacy terminals send Alt+Enter as ESC CR, which tcell reports as
+// Ctrl+Alt+M.
 func keyOf(ev *tcell.EventKey) key {
 	mod := ev.Modifiers() & (tcell.ModAlt | tcell.ModCtrl | tcell.ModShift)
-	switch k, r := ev.Key(), unicode.ToLower(ev.Rune()); {
-	case k == tcell.KeyRune && mod&tcell.ModCtrl != 0 && r >= 'a' && r <= 'z':
-		return key{tcell.KeyCtrlA + tcell.Key(r-'a'), 0, mod &^ (tcell.ModCtrl | tcell.ModShift)}
-	case k == tcell.KeyRune:
-		return key{k, r, mod &^ tcell.ModShift}
-	case k >= tcell.KeyCtrlA && k <= tcell.KeyCtrlZ:
-		return key{k, 0, mod &^ tcell.ModCtrl}
-	default:
-		return key{k, 0, mod}
+	k, r := ev.Key(), unicode.ToLower(ev.Rune())
+	if k == tcell.KeyRune && mod&tcell.ModCtrl != 0 && r >= 'a' && r <= 'z' {
+		k, mod = tcell.KeyCtrlA+tcell.Key(r-'a'), mod&^tcell.ModShift
 	}
+	switch k {
+	case tcell.KeyRune:
+		return key{k, r, mod &^ tcell.ModShift}
+	case tcell.KeyCtrlM:
+		return key{tcell.KeyEnter, 0, mod &^ tcell.ModCtrl}
+	case tcell.KeyCtrlI:
+		return key{tcell.KeyTab, 0, mod &^ tcell.ModCtrl}
+	case tcell.KeyCtrlH:
+		return key{tcell.KeyBackspace, 0, mod &^ tcell.ModCtrl}
+	case tcell.KeyCtrlLeftSq:
+		return key{tcell.KeyEsc, 0, mod &^ tcell.ModCtrl}
+	}
+	if k >= tcell.KeyCtrlA && k <= tcell.KeyCtrlZ {
+		return key{k, 0, mod &^ tcell.ModCtrl}
+	}
+	return key{k, 0, mod}
 }
 
 // parseKey reads "Ctrl+N", "Alt+1", "Alt+Enter", "PgUp", "F2", "Shift+Tab".

@@ -37,6 +37,7 @@ func TestParseKey(t *testing.T) {
 		tcell.NewEventKey(tcell.KeyRune, '1', tcell.ModAlt):               "Alt+1",
 		tcell.NewEventKey(tcell.KeyRune, 'A', tcell.ModAlt):               "Alt+A",
 		tcell.NewEventKey(tcell.KeyEnter, 0, tcell.ModAlt):                "Alt+Enter",
+		tcell.NewEventKey(tcell.KeyRune, 'm', tcell.ModAlt|tcell.ModCtrl): "Alt+Enter", // ESC CR from legacy terminals
 		tcell.NewEventKey(tcell.KeyTab, 0, tcell.ModNone):                 "Tab",
 		tcell.NewEventKey(tcell.KeyRune, 'x', tcell.ModCtrl|tcell.ModAlt): "Ctrl+Alt+X",
 	}

@@ -91,6 +91,15 @@ func TestTUIInTmux(t *testing.T) {
 	if !strings.Contains(s, "2 "+bob) {
 		t.Errorf("the message is not in bob's buffer:\n%s", s)
 	}
+	// Alt+Enter (ESC CR through tmux) starts a new line of the same message.
+	tm.typ("line one")
+	tm.keys("M-Enter")
+	tm.typ("line two")
+	tm.keys("Enter")
+	s = tm.waitFor("> line one")
+	if !strings.Contains(s, "\n      line two") {
+		t.Errorf("the second line is not part of the message:\n%s", s)
+	}
 
 	// A second client, headless, answers.
 	_, code, stderr := runChat(t, bin, bob, bpass, "", nil, "-c", "/msg "+alice+" hi from headless [red]x", "-c", "/quit")
