@@ -167,6 +167,7 @@ func (m *model) close(i int) {
 	m.bufs = append(m.bufs[:i], m.bufs[i+1:]...)
 	switch {
 	case m.cur == i:
+		m.cur = -1 // the buffer now at i is a different one: open it as such
 		m.switchTo(min(i, len(m.bufs)-1))
 	case m.cur > i:
 		m.cur--

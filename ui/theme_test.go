@@ -14,7 +14,7 @@ import (
 func TestThemeSwitchRecoloursCells(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "broken.toml"), []byte("base = \"dark\"\n\nstatus = { bg = \"purplish\" }\n"), 0o600)
-	r := newRig(t, 80, 24, func(o *Options) { o.ThemeDir = dir })
+	r := newRig(t, 200, 24, func(o *Options) { o.ThemeDir = dir }) // wide: the error names a temporary path
 	r.event(incoming("bob@example.org", "colour me"))
 	r.typ("/win 2")
 	r.enter()
@@ -124,7 +124,7 @@ func TestHostileTextIsShownNotObeyed(t *testing.T) {
 func TestBadConfiguredThemeFallsBackWithAnError(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "mine.toml"), []byte("text = { fg = \"nope\" }\n"), 0o600)
-	r := newRig(t, 80, 24, func(o *Options) { o.Theme, o.ThemeDir = "mine", dir })
+	r := newRig(t, 200, 24, func(o *Options) { o.Theme, o.ThemeDir = "mine", dir }) // wide: a temporary path
 	rows := r.waitFor("line 1: unknown colour")
 	if !strings.Contains(strings.Join(rows, "\n"), "(using dark)") {
 		t.Errorf("no fallback named:\n%s", strings.Join(rows, "\n"))

@@ -219,6 +219,11 @@ func (u *UI) pump() {
 			return
 		case <-u.kick:
 		}
+		select {
+		case <-u.ran: // tview stopped on its own: nobody would run the update
+			return
+		default:
+		}
 		u.tv.QueueUpdateDraw(u.applyPending)
 	}
 }

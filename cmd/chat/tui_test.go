@@ -96,7 +96,7 @@ func TestTUIInTmux(t *testing.T) {
 	tm.keys("M-Enter")
 	tm.typ("line two")
 	tm.keys("Enter")
-	s = tm.waitFor("> line one")
+	s = tm.waitFor(localpart(alice) + "> line one")
 	if !strings.Contains(s, "\n      line two") {
 		t.Errorf("the second line is not part of the message:\n%s", s)
 	}
