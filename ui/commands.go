@@ -33,6 +33,11 @@ func (u *UI) Commands() []cmd {
 		{Name: "roster", MaxArgs: 2, Rest: true, Usage: "[show|hide|toggle|filter] [TEXT]",
 			Help: "list the contacts; or show, hide or toggle the roster pane, or filter it by TEXT",
 			Run:  m.cmdRoster},
+		{Name: "links", Help: "list this buffer's links, numbered from the oldest",
+			Run: func(*app.App, []string) error { m.cmdLinks(); return nil }},
+		{Name: "open", MaxArgs: 1, Usage: "[N]",
+			Help: "open link N of this buffer (as /links numbers them, oldest first; the newest without N) with ui.toml's opener, $BROWSER or xdg-open; only http, https, xmpp and mailto",
+			Run:  func(_ *app.App, args []string) error { return m.cmdOpen(args) }},
 		{Name: "scrollback", Help: "load older messages of this conversation from the history (PgUp at the top does it)",
 			Run: func(*app.App, []string) error { m.cmdScrollback(); return nil }},
 	}

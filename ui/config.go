@@ -18,12 +18,14 @@ import (
 //	bell = "all"              # all (messages not in view), highlight, off
 //	desktop = "osc777"        # off, osc777, osc9 or command
 //	notify_command = "notify-send \"$1\" \"$2\""  # with desktop = "command"
+//	opener = "firefox"        # what /open runs on a link; default $BROWSER, else xdg-open
 //	[keys]
 //	next_buffer = "Ctrl+N"    # see /help keys; "" unbinds
 type Config struct {
 	Bell          string            `toml:"bell"`
 	Desktop       string            `toml:"desktop"`
 	NotifyCommand string            `toml:"notify_command"`
+	Opener        string            `toml:"opener"` // no shell: split on spaces, the link added as the last argument
 	Keys          map[string]string `toml:"keys"`
 }
 

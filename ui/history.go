@@ -59,16 +59,17 @@ func (m *model) older(b *buffer) bool {
 func (m *model) historyLines(k bufKey, msgs []history.Message) []line {
 	out := make([]line, 0, len(msgs))
 	for _, h := range msgs {
-		l := m.messageLine(k, h.Outgoing, h.Body)
+		l := m.messageLine(k, h.Outgoing, h.Body, "")
 		l.at, l.id = h.Stamp, h.ID
 		out = append(out, l)
 	}
 	return out
 }
 
-// messageLine makes the line for a message body in conversation k.
-func (m *model) messageLine(k bufKey, outgoing bool, body string) line {
-	l := line{kind: kindMessage, text: body}
+// messageLine makes the line for a message body (and its XHTML-IM, if
+// any) in conversation k.
+func (m *model) messageLine(k bufKey, outgoing bool, body, html string) line {
+	l := line{kind: kindMessage, text: body, xhtml: html}
 	if outgoing {
 		l.nick = localpart(k.account)
 	} else {
@@ -76,7 +77,7 @@ func (m *model) messageLine(k bufKey, outgoing bool, body string) line {
 		l.high = mentions(body, localpart(k.account))
 	}
 	if rest, ok := strings.CutPrefix(body, "/me "); ok {
-		l.kind, l.text = kindAction, rest
+		l.kind, l.text, l.xhtml = kindAction, rest, ""
 	}
 	return l
 }

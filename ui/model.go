@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"chat/themes"
+	"chat/xhtml"
 )
 
 // The model is the loop's half of the UI: buffers and their lines, unread
@@ -28,13 +29,15 @@ const (
 // line is one entry of a buffer, as plain data; rendering happens per
 // frame so that a theme switch recolours everything.
 type line struct {
-	at   time.Time
-	kind lineKind
-	nick string // who, for messages and actions (unsanitised)
-	jid  string // colour key of the nick; "" for our own
-	text string // unsanitised
-	high bool   // mentions us
-	id   int64  // history row, 0 if not loaded from history
+	at    time.Time
+	kind  lineKind
+	nick  string       // who, for messages and actions (unsanitised)
+	jid   string       // colour key of the nick; "" for our own
+	text  string       // unsanitised
+	xhtml string       // XHTML-IM of a message, unparsed; "" if none
+	spans []xhtml.Span // the message's styled spans, once rendered; nil before
+	high  bool         // mentions us
+	id    int64        // history row, 0 if not loaded from history
 }
 
 // activity levels, lowest to highest.
@@ -70,6 +73,7 @@ type model struct {
 	peer  string // the host's peer as last synced
 
 	rosterShown bool
+	styled      bool              // styling was on at the last frame
 	nicks       map[string]string // jid → nick tag, for the current theme
 
 	// what changed since the last frame
@@ -82,7 +86,7 @@ type model struct {
 }
 
 func newModel(u *UI, th *themes.Theme) *model {
-	m := &model{u: u, theme: th, rosterShown: true, nicks: map[string]string{},
+	m := &model{u: u, theme: th, rosterShown: true, styled: true, nicks: map[string]string{},
 		reset: true, themeChanged: true, rosterDirty: true, statusDirty: true, shownChanged: true}
 	m.bufs = []*buffer{{marker: -1, done: true, loaded: true}}
 	return m

@@ -23,6 +23,9 @@ func (m *model) frame() frame {
 	if m.redraw {
 		f.redraw, m.redraw = true, false
 	}
+	if s := m.styling(); s != m.styled {
+		m.styled, m.reset = s, true // /set styling: show the buffer again
+	}
 	b := m.current()
 	switch {
 	case m.reset:
@@ -59,6 +62,7 @@ func (m *model) frame() frame {
 func (m *model) renderLines(b *buffer, from int) []string {
 	out := make([]string, 0, len(b.lines)-from+1)
 	var prev time.Time
+	styled, p := m.styling(), m.palette()
 	if from > 0 {
 		prev = b.lines[from-1].at
 	}
@@ -70,7 +74,7 @@ func (m *model) renderLines(b *buffer, from int) []string {
 		if newDay(prev, l.at, i == 0) {
 			out = append(out, tag(m.theme.Day)+"──── "+l.at.Local().Format("Monday 2 January 2006")+" ────"+reset)
 		}
-		out = append(out, m.renderLine(l))
+		out = append(out, m.renderLine(&b.lines[i], styled, p))
 		prev = l.at
 	}
 	return out
@@ -91,23 +95,24 @@ func newDay(prev, t time.Time, first bool) bool {
 // indent is the width of "15:04 ": continuation lines start under the text.
 const indent = "      "
 
-func (m *model) renderLine(l line) string {
+func (m *model) renderLine(l *line, styled bool, p richPalette) string {
 	th := m.theme
 	ts := tag(th.Time) + l.at.Local().Format("15:04") + reset + " "
 	text := sanitize.Tview(l.text)
 	switch l.kind {
 	case kindAction:
-		return ts + tag(th.Action) + "* " + esc(l.nick) + " " + multi(text, tag(th.Action)) + reset
+		return ts + tag(th.Action) + "* " + esc(l.nick) + " " + richText(m.spansOf(l, styled), tag(th.Action), p) + reset
 	case kindNotice:
 		return ts + tag(th.Notice) + multi(text, tag(th.Notice)) + reset
 	case kindError:
 		return ts + tag(th.Error) + multi(text, tag(th.Error)) + reset
 	}
 	nick := m.nickTag(l.jid) + "<" + esc(l.nick) + ">" + reset + " "
+	base := ""
 	if l.high {
-		return ts + nick + tag(th.Highlight) + multi(text, tag(th.Highlight)) + reset
+		base = tag(th.Highlight)
 	}
-	return ts + nick + multi(text, "")
+	return ts + nick + richText(m.spansOf(l, styled), base, p) + reset
 }
 
 // multi indents the continuation lines of text and restarts style s on

@@ -38,6 +38,8 @@ type fakeHost struct {
 	handled int                          // queued lines the loop has run
 	history map[string][]history.Message // peer → stored messages, oldest first
 	quit    bool
+
+	styling string // "off" after /set styling off (loop only)
 }
 
 const me = "me@example.org"
@@ -56,9 +58,11 @@ func newFakeHost(t testing.TB, u *UI) *fakeHost {
 			return nil
 		}}
 	quit := cmd{Name: "quit", Help: "leave", Run: func(*app.App, []string) error { h.mu.Lock(); h.quit = true; h.mu.Unlock(); return nil }}
+	set := cmd{Name: "set", MinArgs: 2, MaxArgs: 2, Usage: "styling on|off", Help: "set",
+		Run: func(_ *app.App, args []string) error { h.styling = args[1]; return nil }}
 	help := cmd{Name: "help", MaxArgs: 1, Usage: "[COMMAND]", Help: "help", Run: func(*app.App, []string) error { return nil }}
 	var err error
-	h.cmds, err = command.New(append(u.Commands(), msg, quit, help)...)
+	h.cmds, err = command.New(append(u.Commands(), msg, quit, set, help)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,6 +111,9 @@ func (h *fakeHost) line(l string) {
 	h.mu.Lock()
 	h.queued = append(h.queued, l)
 	h.mu.Unlock()
+	if l == "" { // as the app does: nothing to run
+		return
+	}
 	err := h.cmds.Run(nil, l)
 	if errors.Is(err, command.ErrNotCommand) {
 		if h.peer == "" {
@@ -140,6 +147,12 @@ func (h *fakeHost) SetCurrent(string) bool             { return true }
 func (h *fakeHost) Peer() string                       { return h.peer }
 func (h *fakeHost) SetPeer(j string)                   { h.peer = j }
 func (h *fakeHost) Commands() *command.Table[*app.App] { return h.cmds }
+func (h *fakeHost) Setting(name string) string {
+	if name == "styling" && h.styling != "" {
+		return h.styling
+	}
+	return "on"
+}
 
 func (h *fakeHost) History(account, peer string, before int64, n int) ([]history.Message, error) {
 	h.mu.Lock()

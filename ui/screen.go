@@ -74,6 +74,7 @@ func (s *screen) initScreen(scr tcell.Screen) error {
 		return w.initErr
 	}
 	s.scr = w
+	s.u.colors.Store(int32(w.Colors()))
 	s.tv.EnableMouse(true).EnablePaste(true)
 	w.EnableFocus()
 	return nil

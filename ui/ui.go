@@ -81,7 +81,8 @@ type Options struct {
 type UI struct {
 	opts    Options
 	keys    keymap
-	focused atomic.Bool // the terminal has focus (set by tview's goroutine)
+	focused atomic.Bool  // the terminal has focus (set by tview's goroutine)
+	colors  atomic.Int32 // the terminal's colour count, once known (0 before)
 
 	m *model // loop only
 
@@ -101,6 +102,9 @@ type UI struct {
 	tv *tview.Application
 
 	notifier *notifier
+
+	openMu   sync.Mutex
+	openErrs []string // opener failures not yet shown
 }
 
 // New makes a UI. A theme that fails to load is reported on the console

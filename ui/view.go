@@ -55,6 +55,7 @@ func (u *UI) Show(ev event.Event) {
 // one frame. The loop calls it once per batch of events.
 func (u *UI) Flush() {
 	m := u.m
+	u.openFailures()
 	m.syncPeer()
 	if f := m.frame(); !f.empty() {
 		u.post(f)
@@ -74,7 +75,7 @@ func (m *model) message(e event.Message) {
 	if e.Body == "" || e.Peer == "" {
 		return
 	}
-	l := m.messageLine(k, e.Outgoing, e.Body)
+	l := m.messageLine(k, e.Outgoing, e.Body, e.XHTML)
 	l.at = e.Stamp
 	if l.at.IsZero() {
 		l.at = e.Time

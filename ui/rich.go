@@ -1,0 +1,202 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"chat/sanitize"
+	"chat/themes"
+	"chat/xhtml"
+
+	"github.com/gdamore/tcell/v2"
+)
+
+// Rich text: a message's body (with XEP-0393 styling) or its XHTML-IM is
+// turned into spans by package xhtml, and the spans into tview-tagged text
+// here. Span text is escaped with sanitize.Tview and every span ends with a
+// full reset, so nothing a sender writes can leak style into what follows.
+
+// settings is what the UI reads from a host that has settings (*app.App
+// does; hosts without them get styling on).
+type settings interface{ Setting(name string) string }
+
+// styling reports whether message styling and XHTML-IM are shown. Loop
+// only.
+func (m *model) styling() bool {
+	if s, ok := m.host.(settings); ok {
+		return s.Setting("styling") != "off"
+	}
+	return true
+}
+
+// richPalette is what rendering spans needs from the theme and terminal.
+type richPalette struct {
+	fg, bg string // the theme's text colours as "#rrggbb", or "" unknown
+	depth  xhtml.Depth
+	code   string // tag for code
+	quote  string // tag for quoted lines
+}
+
+func (m *model) palette() richPalette {
+	th := m.theme
+	p := richPalette{depth: m.depth(), code: tag(themes.Style{Fg: th.Time.Fg}), quote: tag(themes.Style{Fg: th.Notice.Fg})}
+	p.fg, p.bg = hexOf(th.Text.Fg), hexOf(th.Text.Bg)
+	if p.bg == "" {
+		p.bg = guessBackground(th)
+	}
+	return p
+}
+
+// depth is the colour depth for senders' colours: none under NO_COLOR or
+// with the monochrome theme, else what the terminal reports.
+func (m *model) depth() xhtml.Depth {
+	if m.theme.Name == "monochrome" || m.u.opts.Getenv("NO_COLOR") != "" {
+		return xhtml.NoColor
+	}
+	n := int(m.u.colors.Load())
+	if n == 0 {
+		return xhtml.Colors256 // not known yet: a safe middle
+	}
+	return xhtml.DepthFromColors(n)
+}
+
+// hexOf returns c as "#rrggbb", or "" for "default" or an unknown colour.
+func hexOf(c themes.Color) string {
+	if c == "" || c == "default" {
+		return ""
+	}
+	tc := c.TCell()
+	if tc == tcell.ColorDefault || !tc.Valid() {
+		return ""
+	}
+	return fmt.Sprintf("#%06x", tc.TrueColor().Hex())
+}
+
+// guessBackground guesses the terminal's background for a theme that uses
+// the terminal's own: light themes give their title bar a light colour.
+func guessBackground(th *themes.Theme) string {
+	h := hexOf(th.Title.Bg)
+	if h == "" {
+		return ""
+	}
+	var r, g, b int
+	fmt.Sscanf(h, "#%02x%02x%02x", &r, &g, &b)
+	if 299*r+587*g+114*b > 128*1000 {
+		return "#ffffff"
+	}
+	return "#000000"
+}
+
+// spansOf returns the spans of a message line: styled (XHTML-IM, else
+// styling markup) when styling is on, the raw body otherwise. Styled spans
+// are cached in the line.
+func (m *model) spansOf(l *line, styled bool) []xhtml.Span {
+	if !styled {
+		return xhtml.Raw(l.text)
+	}
+	if l.spans == nil {
+		l.spans, _ = xhtml.Choose(l.text, l.xhtml)
+		if l.spans == nil {
+			l.spans = []xhtml.Span{}
+		}
+	}
+	return l.spans
+}
+
+// richText renders spans as tagged text. base is the line's own style tag
+// (e.g. the highlight colour, or ""), restored after every span;
+// continuation lines are indented.
+func richText(spans []xhtml.Span, base string, p richPalette) string {
+	var b strings.Builder
+	for _, s := range spans {
+		if s.Text == "" {
+			continue
+		}
+		open := base + spanTag(s.Style, p)
+		end := reset
+		if s.Style.Underline || s.Style.Link != "" {
+			end = "[::U]" + reset
+		}
+		b.WriteString(open)
+		text := sanitize.Tview(s.Text)
+		if strings.Contains(text, "\n") {
+			text = strings.ReplaceAll(text, "\n", end+"\n"+indent+open)
+		}
+		b.WriteString(text)
+		b.WriteString(end)
+	}
+	return b.String()
+}
+
+// spanTag is the tview tag for a span's style, "" for plain text.
+func spanTag(st xhtml.Style, p richPalette) string {
+	var attrs string
+	if st.Bold {
+		attrs += "b"
+	}
+	if st.Italic {
+		attrs += "i"
+	}
+	if st.Underline || st.Link != "" {
+		attrs += "u"
+	}
+	if st.Strike {
+		attrs += "s"
+	}
+	out := ""
+	switch {
+	case st.Code:
+		out = p.code
+	case st.Quote > 0:
+		out = p.quote
+	}
+	if st.FG != "" || st.BG != "" {
+		a := xhtml.AdaptStyle(st, p.fg, p.bg, p.depth)
+		if a.FG != "" || a.BG != "" {
+			out += "[" + a.FG + ":" + a.BG + "]"
+		}
+	}
+	if attrs != "" {
+		out += "[::" + attrs + "]"
+	}
+	return out
+}
+
+// linksOf returns the links of a message line in order: link targets of
+// its XHTML and addresses written in its text.
+func (m *model) linksOf(l *line) []string {
+	if l.kind != kindMessage && l.kind != kindAction {
+		return nil
+	}
+	spans := m.spansOf(l, true)
+	links := xhtml.Links(spans)
+	for _, w := range strings.Fields(xhtml.Plain(spans)) {
+		if u := trimURL(w); u != "" && !contains(links, u) {
+			links = append(links, u)
+		}
+	}
+	return links
+}
+
+// trimURL returns the address in a word of text ("<https://x>," gives
+// "https://x"), or "" if it holds none.
+func trimURL(w string) string {
+	w = strings.TrimLeft(w, "<(\"'")
+	if !strings.Contains(w, ":") {
+		return ""
+	}
+	w = strings.TrimRight(w, ">)\"'.,;:!?")
+	if openable(w) != nil || len(w) < len("xmpp:a") {
+		return ""
+	}
+	return w
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
