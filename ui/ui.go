@@ -19,7 +19,9 @@
 //
 // Network text reaches widgets only through package sanitize (Tview for
 // text views, Line for one-line fields), so colour tags and escape
-// sequences in a message are shown, not obeyed.
+// sequences in a message are shown, not obeyed. Messages are drawn from
+// package xhtml's spans (XHTML-IM, else message styling; the raw body with
+// /set styling off), each span escaped and followed by a full reset.
 //
 // Protocol and storage code never import this package.
 package ui
