@@ -47,7 +47,7 @@ func (a *App) store(m event.Message) {
 	}
 	a.writer.Append(history.Message{
 		Account: m.Account, Peer: m.Peer, Outgoing: m.Outgoing, Stamp: m.Stamp, Received: m.Time,
-		From: m.From, Type: m.Type, Thread: m.Thread, StanzaID: m.StanzaID, OriginID: m.OriginID, Body: m.Body,
+		From: m.From, Type: m.Type, Thread: m.Thread, StanzaID: m.StanzaID, OriginID: m.OriginID, Body: m.Body, XHTML: m.XHTML,
 	})
 }
 

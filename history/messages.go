@@ -23,10 +23,11 @@ type Message struct {
 	StanzaID string // XEP-0359 stanza-id given by our server; de-duplicates
 	OriginID string // XEP-0359 origin-id given by the sender; de-duplicates
 	Body     string
+	XHTML    string // XEP-0071: the XML inside the XHTML-IM body, if the message had one
 }
 
 // columns is the select list scanMessage reads, in order.
-const columns = `id, account, peer, direction, stamp, received, from_jid, type, thread, stanza_id, origin_id, body`
+const columns = `id, account, peer, direction, stamp, received, from_jid, type, thread, stanza_id, origin_id, body, xhtml`
 
 // insertSQL stores a message unless one with the same origin-id (same
 // account, peer and direction) or the same stanza-id (same account and
@@ -34,8 +35,8 @@ const columns = `id, account, peer, direction, stamp, received, from_jid, type, 
 // uniqueness conflicts; unlike INSERT OR IGNORE it does not also swallow
 // NOT NULL or CHECK failures.
 const insertSQL = `INSERT INTO messages
-	(account, peer, direction, stamp, received, from_jid, type, thread, stanza_id, origin_id, body)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	(account, peer, direction, stamp, received, from_jid, type, thread, stanza_id, origin_id, body, xhtml)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT DO NOTHING`
 
 // fillStanzaIDSQL records the server's stanza-id on a copy we already
@@ -63,7 +64,7 @@ func insertMessage(ctx context.Context, tx *sql.Tx, m Message) (bool, error) {
 	dir := direction(m.Outgoing)
 	res, err := tx.ExecContext(ctx, insertSQL,
 		m.Account, m.Peer, dir, m.Stamp.UnixNano(), m.Received.UnixNano(),
-		m.From, m.Type, m.Thread, m.StanzaID, m.OriginID, m.Body)
+		m.From, m.Type, m.Thread, m.StanzaID, m.OriginID, m.Body, m.XHTML)
 	if err != nil {
 		return false, err
 	}
@@ -181,7 +182,7 @@ func scanMessage(rows *sql.Rows) (Message, error) {
 	var dir string
 	var stamp, received int64
 	err := rows.Scan(&m.ID, &m.Account, &m.Peer, &dir, &stamp, &received,
-		&m.From, &m.Type, &m.Thread, &m.StanzaID, &m.OriginID, &m.Body)
+		&m.From, &m.Type, &m.Thread, &m.StanzaID, &m.OriginID, &m.Body, &m.XHTML)
 	m.Outgoing = dir == "out"
 	m.Stamp = time.Unix(0, stamp)
 	m.Received = time.Unix(0, received)

@@ -57,4 +57,6 @@ CREATE TABLE roster_items (
 	PRIMARY KEY (account, jid)
 );
 `,
+	// 2: the XHTML-IM version of a message, so rich text survives a restart.
+	`ALTER TABLE messages ADD COLUMN xhtml TEXT NOT NULL DEFAULT '';`,
 }

@@ -59,7 +59,7 @@ func (m *model) older(b *buffer) bool {
 func (m *model) historyLines(k bufKey, msgs []history.Message) []line {
 	out := make([]line, 0, len(msgs))
 	for _, h := range msgs {
-		l := m.messageLine(k, h.Outgoing, h.Body, "")
+		l := m.messageLine(k, h.Outgoing, h.Body, h.XHTML)
 		l.at, l.id = h.Stamp, h.ID
 		out = append(out, l)
 	}
