@@ -21,14 +21,14 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"chat/internal/servertest"
 )
 
 // ErrUnavailable is returned (wrapped) by Start when ejabberd is not
@@ -38,6 +38,8 @@ var ErrUnavailable = errors.New("ejabberd is not installed (apt-get install ejab
 const (
 	domain    = "localhost"
 	mucDomain = "conference.localhost"
+	// dirPrefix names the temp folder, so stale ones can be swept.
+	dirPrefix = "ejabberdtest-"
 	// startTimeout bounds how long Start waits for the ports to answer; a
 	// cold start takes about a second on two cores.
 	startTimeout = 30 * time.Second
@@ -81,8 +83,8 @@ type Server struct {
 	users             atomic.Int64
 
 	mu       sync.Mutex
-	proc     *process // nil when not running
-	distPort int      // Erlang distribution port of the running node
+	proc     *servertest.Process // nil when not running
+	distPort int                 // Erlang distribution port of the running node
 }
 
 // Start makes a temp folder, certificates and a config, starts ejabberd and
@@ -113,7 +115,7 @@ func prepare(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	sweepStale(os.TempDir())
+	servertest.SweepStale(os.TempDir(), dirPrefix, pidName)
 	dir, err := os.MkdirTemp("", dirPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("make temp dir: %w", err)
@@ -126,7 +128,7 @@ func prepare(opts Options) (*Server, error) {
 		outFile:  filepath.Join(dir, "stdout.log"),
 		pidFile:  filepath.Join(dir, pidName),
 		spoolDir: filepath.Join(dir, "spool"),
-		node:     "ejabberdtest-" + randomHex(4) + "@localhost",
+		node:     "ejabberdtest-" + servertest.RandomHex(4) + "@localhost",
 	}
 	s.cfgFile = filepath.Join(s.cfgDir, "ejabberd.yml")
 	if err := s.writeFiles(opts); err != nil {
@@ -147,7 +149,7 @@ func (s *Server) writeFiles(opts Options) error {
 		return fmt.Errorf("write certificates: %w", err)
 	}
 	s.certs = certs
-	ports, err := freePorts(4)
+	ports, err := servertest.FreePorts(4)
 	if err != nil {
 		return err
 	}
@@ -184,28 +186,14 @@ func findCtl() (string, error) {
 	return "", fmt.Errorf("find ejabberdctl: %w (%v)", ErrUnavailable, err)
 }
 
-// freePorts asks the kernel for n distinct free loopback TCP ports.
-func freePorts(n int) ([]int, error) {
-	var ports []int
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, fmt.Errorf("pick free port: %w", err)
-		}
-		defer l.Close()
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-	}
-	return ports, nil
-}
-
 // Addr is the STARTTLS client port, "127.0.0.1:PORT".
-func (s *Server) Addr() string { return hostPort(s.c2sPort) }
+func (s *Server) Addr() string { return servertest.HostPort(s.c2sPort) }
 
 // DirectTLSAddr is the XEP-0368 direct TLS client port.
-func (s *Server) DirectTLSAddr() string { return hostPort(s.tlsPort) }
+func (s *Server) DirectTLSAddr() string { return servertest.HostPort(s.tlsPort) }
 
 // APIAddr is the loopback HTTP port serving mod_http_api under /api.
-func (s *Server) APIAddr() string { return hostPort(s.httpPort) }
+func (s *Server) APIAddr() string { return servertest.HostPort(s.httpPort) }
 
 // Domain is the XMPP domain of the virtual host ("localhost").
 func (s *Server) Domain() string { return domain }
@@ -227,7 +215,3 @@ func (s *Server) Fingerprint() string { return fingerprint(s.certs.leafDER) }
 
 // Dir is the server's temp folder (config, certificates, spool, logs).
 func (s *Server) Dir() string { return s.dir }
-
-func hostPort(port int) string {
-	return net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-}

@@ -14,6 +14,8 @@ import (
 	"mellium.im/sasl"
 	"mellium.im/xmpp"
 	"mellium.im/xmpp/jid"
+
+	"chat/internal/servertest"
 )
 
 var srv *Server
@@ -67,7 +69,7 @@ func mechanisms(t *testing.T, s *Server, cfg *tls.Config) []string {
 	}
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(10 * time.Second))
-	tc, f, err := startTLS(conn, s.Domain(), cfg)
+	tc, f, err := servertest.StartTLS(conn, s.Domain(), cfg)
 	if err != nil {
 		t.Fatalf("starttls: %v\n%s", err, s.LogTail(20))
 	}
@@ -83,7 +85,7 @@ func TestRawStreamOffersRequiredStartTLS(t *testing.T) {
 	}
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(5 * time.Second))
-	f, err := openStream(conn, s.Domain())
+	f, err := servertest.OpenStream(conn, s.Domain())
 	if err != nil {
 		t.Fatalf("open stream: %v", err)
 	}
@@ -201,7 +203,7 @@ func TestCtlRegisterOnPrivateNode(t *testing.T) {
 	if !strings.HasPrefix(s.Node(), "ejabberdtest-") {
 		t.Errorf("node %q is not private", s.Node())
 	}
-	user := "ctl-" + randomHex(4)
+	user := "ctl-" + servertest.RandomHex(4)
 	if _, err := s.Ctl("register", user, s.Domain(), "ctl-secret"); err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +241,7 @@ func checkTLSVersions(t *testing.T, s *Server, want uint16) {
 	}
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(5 * time.Second))
-	tc, _, err := startTLS(conn, s.Domain(), s.tlsConfig())
+	tc, _, err := servertest.StartTLS(conn, s.Domain(), s.tlsConfig())
 	if err != nil {
 		t.Fatalf("starttls: %v", err)
 	}

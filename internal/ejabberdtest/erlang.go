@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"chat/internal/servertest"
 )
 
 // pidName is the pidfile ejabberd writes in the temp folder (for sweeping).
@@ -42,7 +44,7 @@ func erlLibs(ctl string) (string, error) {
 // folder: vm.args (private cookie; distribution on loopback only) and an
 // empty inetrc. ejabberdctl.cfg is written at each launch (writeCtlConfig).
 func (s *Server) writeErlangFiles() error {
-	vmArgs := "-setcookie " + randomHex(16) + "\n" +
+	vmArgs := "-setcookie " + servertest.RandomHex(16) + "\n" +
 		"-kernel inet_dist_use_interface {127,0,0,1}\n"
 	files := map[string]string{
 		"vm.args": vmArgs,

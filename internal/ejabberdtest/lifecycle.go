@@ -4,16 +4,13 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"os"
 	"regexp"
 	"strings"
 	"time"
-)
 
-// errPortBusy marks a start that failed because a port was taken.
-var errPortBusy = errors.New("port still in use")
+	"chat/internal/servertest"
+)
 
 // launch starts ejabberd on the server's ports and data and waits until it
 // serves. The client ports may still be held briefly after a stop, so it
@@ -21,7 +18,7 @@ var errPortBusy = errors.New("port still in use")
 func (s *Server) launch() error {
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ {
-		if err := waitPortsFree(startTimeout/4, s.c2sPort, s.tlsPort, s.httpPort); err != nil {
+		if err := servertest.WaitPortsFree(startTimeout/4, s.c2sPort, s.tlsPort, s.httpPort); err != nil {
 			lastErr = err
 			continue
 		}
@@ -33,7 +30,7 @@ func (s *Server) launch() error {
 			return err
 		}
 		mark := s.marks()
-		p, err := startProcess(s.dir, s.outFile, s.env(), s.erl, s.erlArgs(distPort)...)
+		p, err := servertest.StartProcess(s.dir, s.outFile, s.env(), s.erl, s.erlArgs(distPort)...)
 		if err != nil {
 			return err
 		}
@@ -43,8 +40,8 @@ func (s *Server) launch() error {
 			s.mu.Unlock()
 			return nil
 		}
-		p.kill()
-		if !errors.Is(lastErr, errPortBusy) {
+		p.Kill()
+		if !errors.Is(lastErr, servertest.ErrPortBusy) {
 			break
 		}
 	}
@@ -60,7 +57,7 @@ func (s *Server) pickDistPort(attempt int) (int, error) {
 	if attempt == 0 && port != 0 {
 		return port, nil
 	}
-	ports, err := freePorts(1)
+	ports, err := servertest.FreePorts(1)
 	if err != nil {
 		return 0, err
 	}
@@ -97,15 +94,15 @@ func (s *Server) since(m logMarks) string {
 
 // waitReady waits until ejabberd says it started and both client ports and
 // the HTTP API answer.
-func (s *Server) waitReady(p *process, m logMarks) error {
+func (s *Server) waitReady(p *servertest.Process, m logMarks) error {
 	deadline := time.Now().Add(startTimeout)
 	for {
 		text := s.since(m)
 		if strings.Contains(text, "eaddrinuse") || strings.Contains(text, "already in use") {
-			return fmt.Errorf("ejabberd could not listen: %w", errPortBusy)
+			return fmt.Errorf("ejabberd could not listen: %w", servertest.ErrPortBusy)
 		}
-		if p.exited() {
-			return fmt.Errorf("ejabberd exited during start: %v", p.err)
+		if p.Exited() {
+			return fmt.Errorf("ejabberd exited during start: %v", p.Err())
 		}
 		if strings.Contains(text, "Failed to start ejabberd") {
 			return errors.New("ejabberd failed to start (see its log)")
@@ -130,54 +127,15 @@ func (s *Server) waitReady(p *process, m logMarks) error {
 // handshake against the test CA) both answer a stream open with features,
 // and that the HTTP API answers.
 func (s *Server) probe() error {
-	if err := probeStream(s.Addr(), nil); err != nil {
+	if err := servertest.ProbeStream(s.Addr(), domain, nil); err != nil {
 		return err
 	}
 	cfg := &tls.Config{RootCAs: s.certs.pool, ServerName: domain}
-	if err := probeStream(s.DirectTLSAddr(), cfg); err != nil {
+	if err := servertest.ProbeStream(s.DirectTLSAddr(), domain, cfg); err != nil {
 		return fmt.Errorf("direct TLS port: %w", err)
 	}
 	if _, err := s.api("status", map[string]string{}); err != nil {
 		return fmt.Errorf("http api: %w", err)
-	}
-	return nil
-}
-
-func probeStream(addr string, cfg *tls.Config) error {
-	raw, err := net.DialTimeout("tcp", addr, time.Second)
-	if err != nil {
-		return err
-	}
-	defer raw.Close()
-	raw.SetDeadline(time.Now().Add(2 * time.Second))
-	var conn net.Conn = raw
-	if cfg != nil {
-		conn = tls.Client(raw, cfg)
-	}
-	if _, err := openStream(conn, domain); err != nil {
-		return err
-	}
-	if _, err := io.WriteString(conn, "</stream:stream>"); err != nil {
-		return fmt.Errorf("close stream: %w", err)
-	}
-	_, _ = io.Copy(io.Discard, conn) // until ejabberd hangs up
-	return nil
-}
-
-func waitPortsFree(timeout time.Duration, ports ...int) error {
-	deadline := time.Now().Add(timeout)
-	for _, port := range ports {
-		for {
-			l, err := net.Listen("tcp", hostPort(port))
-			if err == nil {
-				l.Close()
-				break
-			}
-			if time.Now().After(deadline) {
-				return fmt.Errorf("port %d: %w: %v", port, errPortBusy, err)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
 	}
 	return nil
 }
@@ -219,10 +177,10 @@ func (s *Server) halt(hard bool) error {
 		return nil
 	}
 	if hard {
-		p.kill()
+		p.Kill()
 		return nil
 	}
-	return p.stop(stopTimeout)
+	return p.Stop(stopTimeout)
 }
 
 // Running reports whether the server process is up (it may still be
@@ -230,7 +188,7 @@ func (s *Server) halt(hard bool) error {
 func (s *Server) Running() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.proc != nil && !s.proc.exited()
+	return s.proc != nil && !s.proc.Exited()
 }
 
 // LogTail returns the last n lines of ejabberd's log, and of the VM's
@@ -238,8 +196,8 @@ func (s *Server) Running() bool {
 func (s *Server) LogTail(n int) string {
 	var b strings.Builder
 	b.WriteString("--- ejabberd log (" + s.logFile + ") ---\n")
-	b.WriteString(tail(s.logFile, n))
-	if out := vmOnly(tail(s.outFile, n)); out != "" {
+	b.WriteString(servertest.Tail(s.logFile, n))
+	if out := vmOnly(servertest.Tail(s.outFile, n)); out != "" {
 		b.WriteString("--- erl stdout/stderr (less what the log has) ---\n")
 		b.WriteString(out)
 	}
@@ -260,19 +218,4 @@ func vmOnly(out string) string {
 		}
 	}
 	return b.String()
-}
-
-func tail(path string, n int) string {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Sprintf("(cannot read %s: %v)\n", path, err)
-	}
-	lines := strings.SplitAfter(string(data), "\n")
-	if last := len(lines) - 1; lines[last] == "" {
-		lines = lines[:last]
-	}
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "")
 }

@@ -5,15 +5,15 @@ import (
 	"errors"
 	"net"
 	"os"
-	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"mellium.im/sasl"
+
+	"chat/internal/servertest"
 )
 
 func TestRestartKeepsUsersAndAddress(t *testing.T) {
@@ -82,7 +82,7 @@ func TestPlainStorageServer(t *testing.T) {
 	if _, err := login(s, false, s.Addr(), bare, pass, sasl.ScramSha256); err != nil {
 		t.Fatalf("SCRAM-SHA-256 login: %v\n%s", err, s.LogTail(20))
 	}
-	pid := s.proc.cmd.Process.Pid
+	pid := s.proc.Pid()
 	dir := s.Dir()
 	if err := s.Stop(); err != nil {
 		t.Fatal(err)
@@ -121,7 +121,7 @@ func TestListensOnLoopbackOnly(t *testing.T) {
 	s.mu.Lock()
 	dist := s.distPort
 	s.mu.Unlock()
-	conn, err := net.DialTimeout("tcp", hostPort(dist), time.Second)
+	conn, err := net.DialTimeout("tcp", servertest.HostPort(dist), time.Second)
 	if err != nil {
 		t.Fatalf("distribution port %d not on loopback: %v", dist, err)
 	}
@@ -149,38 +149,6 @@ func TestLazySkipsWhenUnavailable(t *testing.T) {
 	}
 	if err := l.Stop(); err != nil {
 		t.Errorf("Stop of an unstarted Lazy: %v", err)
-	}
-}
-
-func TestSweepStaleKeepsLiveAndFresh(t *testing.T) {
-	tmp := t.TempDir()
-	old := time.Now().Add(-2 * staleAfter)
-	mk := func(name, pid string, mtime time.Time) string {
-		dir := filepath.Join(tmp, dirPrefix+name)
-		if err := os.Mkdir(dir, 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if pid != "" {
-			if err := os.WriteFile(filepath.Join(dir, pidName), []byte(pid+"\n"), 0o600); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := os.Chtimes(dir, mtime, mtime); err != nil {
-			t.Fatal(err)
-		}
-		return dir
-	}
-	stale := mk("stale", "", old)
-	live := mk("live", strconv.Itoa(os.Getpid()), old)
-	fresh := mk("fresh", "", time.Now())
-	sweepStale(tmp)
-	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("stale dir kept: %v", err)
-	}
-	for _, dir := range []string{live, fresh} {
-		if _, err := os.Stat(dir); err != nil {
-			t.Errorf("%s swept: %v", dir, err)
-		}
 	}
 }
 

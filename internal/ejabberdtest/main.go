@@ -2,15 +2,20 @@ package ejabberdtest
 
 import (
 	"errors"
-	"fmt"
-	"os"
 	"sync"
 	"testing"
+
+	"chat/internal/servertest"
 )
 
 // RequireEnv names the variable that turns a missing ejabberd from a skip
 // into a failure; scripts/test sets it to 1.
 const RequireEnv = "CHAT_REQUIRE_EJABBERD"
+
+var harness = servertest.Harness{
+	Pkg: "ejabberdtest", Server: "ejabberd", Install: "apt-get install ejabberd",
+	Env: RequireEnv, Unavailable: ErrUnavailable,
+}
 
 // Main runs a test package against one shared server. Call it from TestMain:
 //
@@ -22,45 +27,15 @@ const RequireEnv = "CHAT_REQUIRE_EJABBERD"
 // unless CHAT_REQUIRE_EJABBERD=1, when that is a failure. Any other start
 // error is always a failure.
 func Main(m *testing.M, opts Options, srv **Server) int {
-	s, err := Start(opts)
-	if err != nil {
-		*srv = nil
-		if errors.Is(err, ErrUnavailable) && os.Getenv(RequireEnv) != "1" {
-			notice := skipNotice(err)
-			shout(notice)
-			code := m.Run()
-			fmt.Fprint(os.Stderr, notice)
-			return code
+	*srv = nil
+	return harness.Main(m, func() (servertest.Stopper, error) {
+		s, err := Start(opts)
+		if err != nil {
+			return nil, err
 		}
-		fmt.Fprintf(os.Stderr, "ejabberdtest: FAIL: cannot start ejabberd: %v\n", err)
-		return 1
-	}
-	*srv = s
-	code := m.Run()
-	if err := s.Stop(); err != nil {
-		fmt.Fprintf(os.Stderr, "ejabberdtest: stop: %v\n", err)
-		if code == 0 {
-			code = 1
-		}
-	}
-	return code
-}
-
-func skipNotice(err error) string {
-	return fmt.Sprintf("\n"+
-		"!!! ejabberdtest: SKIPPING every test that needs a real ejabberd !!!\n"+
-		"!!! reason: %v\n"+
-		"!!! set %s=1 to make this a failure (scripts/test does)\n\n", err, RequireEnv)
-}
-
-// shout prints msg on stderr and, since `go test ./...` hides the output
-// of passing packages, also on the controlling terminal when there is one.
-func shout(msg string) {
-	fmt.Fprint(os.Stderr, msg)
-	if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
-		fmt.Fprint(tty, msg)
-		tty.Close()
-	}
+		*srv = s
+		return s, nil
+	})
 }
 
 // Require skips t when s is nil because Main found no ejabberd, and
@@ -68,8 +43,7 @@ func shout(msg string) {
 func Require(t testing.TB, s *Server) *Server {
 	t.Helper()
 	if s == nil {
-		t.Skip("ejabberdtest: SKIP: ejabberd is not installed (apt-get install ejabberd); " +
-			"set " + RequireEnv + "=1 to fail instead")
+		harness.Skip(t)
 	}
 	return s
 }
@@ -93,14 +67,14 @@ func (l *Lazy) Get(t testing.TB) *Server {
 	t.Helper()
 	l.once.Do(func() {
 		l.srv, l.err = Start(l.Options)
-		if errors.Is(l.err, ErrUnavailable) && os.Getenv(RequireEnv) != "1" && !l.quiet {
-			shout(skipNotice(l.err))
+		if harness.Skippable(l.err) && !l.quiet {
+			servertest.Shout(harness.Notice(l.err))
 		}
 	})
 	switch {
 	case l.err == nil:
 		return l.srv
-	case errors.Is(l.err, ErrUnavailable) && os.Getenv(RequireEnv) != "1":
+	case harness.Skippable(l.err):
 		t.Skipf("ejabberdtest: SKIP: %v; set %s=1 to fail instead", l.err, RequireEnv)
 	default:
 		t.Fatalf("ejabberdtest: cannot start ejabberd: %v", l.err)

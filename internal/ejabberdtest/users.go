@@ -3,8 +3,6 @@ package ejabberdtest
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"chat/internal/servertest"
 )
 
 // api calls a mod_http_api command (an ejabberdctl command by another
@@ -67,30 +67,10 @@ func (s *Server) AddUser(user, pass string) error {
 func (s *Server) NewUser(t testing.TB) (jid, pass string) {
 	t.Helper()
 	n := s.users.Add(1)
-	user := fmt.Sprintf("u%d-%s-%s", n, slug(t.Name(), 24), randomHex(3))
-	pass = randomHex(12)
+	user := fmt.Sprintf("u%d-%s-%s", n, servertest.Slug(t.Name(), 24), servertest.RandomHex(3))
+	pass = servertest.RandomHex(12)
 	if err := s.AddUser(user, pass); err != nil {
 		t.Fatalf("ejabberdtest: %v\n%s", err, s.LogTail(20))
 	}
 	return user + "@" + domain, pass
-}
-
-// slug keeps the lowercase letters and digits of name, at most max of them.
-func slug(name string, max int) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(name) {
-		if b.Len() >= max {
-			break
-		}
-		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-func randomHex(n int) string {
-	buf := make([]byte, n)
-	_, _ = rand.Read(buf) // crypto/rand.Read never fails on Linux
-	return hex.EncodeToString(buf)
 }

@@ -12,16 +12,15 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"chat/internal/certs"
+	"chat/internal/servertest"
 )
 
 // ErrUnavailable is returned (wrapped) by Start when the prosody binaries are
@@ -31,6 +30,10 @@ var ErrUnavailable = errors.New("prosody is not installed (apt-get install proso
 const (
 	domain    = "localhost"
 	mucDomain = "conference.localhost"
+	// dirPrefix names the temp folder, so stale ones can be swept.
+	dirPrefix = "prosodytest-"
+	// pidName is the pidfile Prosody writes in the temp folder.
+	pidName = "prosody.pid"
 	// startTimeout bounds how long Start waits for the ports to accept.
 	startTimeout = 10 * time.Second
 	// stopTimeout bounds how long Stop waits after SIGTERM before SIGKILL.
@@ -61,7 +64,7 @@ type Server struct {
 	users               atomic.Int64
 
 	mu   sync.Mutex
-	proc *process // nil when not running
+	proc *servertest.Process // nil when not running
 }
 
 // Start makes a temp folder, certificates and a config, starts Prosody and
@@ -92,7 +95,7 @@ func prepare(opts Options) (*Server, error) {
 	if auth == "" {
 		auth = "internal_hashed"
 	}
-	sweepStale(os.TempDir())
+	servertest.SweepStale(os.TempDir(), dirPrefix, pidName)
 	dir, err := os.MkdirTemp("", dirPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("make temp dir: %w", err)
@@ -122,14 +125,14 @@ func (s *Server) writeFiles(auth string, opts Options) error {
 		return fmt.Errorf("write certificates: %w", err)
 	}
 	s.certs = cf
-	ports, err := freePorts(2)
+	ports, err := servertest.FreePorts(2)
 	if err != nil {
 		return err
 	}
 	s.c2sPort, s.tlsPort = ports[0], ports[1]
 	cfg := renderConfig(configParams{
 		dir: s.dir, dataDir: dataDir, logFile: s.logFile,
-		pidFile:  filepath.Join(s.dir, "prosody.pid"),
+		pidFile:  filepath.Join(s.dir, pidName),
 		certFile: cf.CertFile, keyFile: cf.KeyFile,
 		domain: domain, mucDomain: mucDomain,
 		c2sPort: s.c2sPort, tlsPort: s.tlsPort,
@@ -141,25 +144,11 @@ func (s *Server) writeFiles(auth string, opts Options) error {
 	return nil
 }
 
-// freePorts asks the kernel for n distinct free loopback TCP ports.
-func freePorts(n int) ([]int, error) {
-	var ports []int
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, fmt.Errorf("pick free port: %w", err)
-		}
-		defer l.Close()
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-	}
-	return ports, nil
-}
-
 // Addr is the STARTTLS client port, "127.0.0.1:PORT".
-func (s *Server) Addr() string { return hostPort(s.c2sPort) }
+func (s *Server) Addr() string { return servertest.HostPort(s.c2sPort) }
 
 // DirectTLSAddr is the XEP-0368 direct TLS client port.
-func (s *Server) DirectTLSAddr() string { return hostPort(s.tlsPort) }
+func (s *Server) DirectTLSAddr() string { return servertest.HostPort(s.tlsPort) }
 
 // Domain is the XMPP domain of the virtual host ("localhost").
 func (s *Server) Domain() string { return domain }
@@ -178,7 +167,3 @@ func (s *Server) Fingerprint() string { return certs.Fingerprint(s.certs.LeafDER
 
 // Dir is the server's temp folder (config, certificates, data, logs).
 func (s *Server) Dir() string { return s.dir }
-
-func hostPort(port int) string {
-	return net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-}

@@ -7,15 +7,14 @@ import (
 	"errors"
 	"net"
 	"os"
-	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"chat/internal/certs"
+	"chat/internal/servertest"
 
 	"mellium.im/sasl"
 	"mellium.im/xmpp"
@@ -69,7 +68,7 @@ func mechanisms(t *testing.T, s *Server) []string {
 	}
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(10 * time.Second))
-	tc, f, err := startTLS(conn, s.Domain(), s.tlsConfig())
+	tc, f, err := servertest.StartTLS(conn, s.Domain(), s.tlsConfig())
 	if err != nil {
 		t.Fatalf("starttls: %v\n%s", err, s.LogTail(20))
 	}
@@ -85,7 +84,7 @@ func TestRawStreamOffersRequiredStartTLS(t *testing.T) {
 	}
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(5 * time.Second))
-	f, err := openStream(conn, s.Domain())
+	f, err := servertest.OpenStream(conn, s.Domain())
 	if err != nil {
 		t.Fatalf("open stream: %v", err)
 	}
@@ -238,7 +237,7 @@ func TestPlainAuthServer(t *testing.T) {
 	if _, err := login(s, false, s.Addr(), bare, pass, sasl.ScramSha256); err != nil {
 		t.Fatalf("SCRAM-SHA-256 login: %v\n%s", err, s.LogTail(20))
 	}
-	pid := s.proc.cmd.Process.Pid
+	pid := s.proc.Pid()
 	if err := s.Stop(); err != nil {
 		t.Fatal(err)
 	}
@@ -290,38 +289,6 @@ func BenchmarkAddUser(b *testing.B) {
 	}
 }
 
-func TestSweepStaleKeepsLiveAndFresh(t *testing.T) {
-	tmp := t.TempDir()
-	old := time.Now().Add(-2 * staleAfter)
-	mk := func(name, pid string, mtime time.Time) string {
-		dir := filepath.Join(tmp, dirPrefix+name)
-		if err := os.Mkdir(dir, 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if pid != "" {
-			if err := os.WriteFile(filepath.Join(dir, "prosody.pid"), []byte(pid+"\n"), 0o600); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := os.Chtimes(dir, mtime, mtime); err != nil {
-			t.Fatal(err)
-		}
-		return dir
-	}
-	stale := mk("stale", "", old)
-	live := mk("live", strconv.Itoa(os.Getpid()), old)
-	fresh := mk("fresh", "", time.Now())
-	sweepStale(tmp)
-	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("stale dir kept: %v", err)
-	}
-	for _, dir := range []string{live, fresh} {
-		if _, err := os.Stat(dir); err != nil {
-			t.Errorf("%s swept: %v", dir, err)
-		}
-	}
-}
-
 // TestOptionsReachConfig checks that Modules are loaded and that
 // ExtraConfig lands in the global section, after (so overriding) the
 // defaults.
@@ -338,7 +305,7 @@ func TestOptionsReachConfig(t *testing.T) {
 	}
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(5 * time.Second))
-	f, err := openStream(conn, s.Domain())
+	f, err := servertest.OpenStream(conn, s.Domain())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,13 +2,14 @@ package prosodytest
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
+
 	"fmt"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
+
+	"chat/internal/servertest"
 )
 
 // AddUser creates the account user@Domain() with prosodyctl, or sets a new
@@ -32,30 +33,10 @@ func (s *Server) AddUser(user, pass string) error {
 func (s *Server) NewUser(t testing.TB) (jid, pass string) {
 	t.Helper()
 	n := s.users.Add(1)
-	user := fmt.Sprintf("u%d-%s-%s", n, slug(t.Name(), 24), randomHex(3))
-	pass = randomHex(12)
+	user := fmt.Sprintf("u%d-%s-%s", n, servertest.Slug(t.Name(), 24), servertest.RandomHex(3))
+	pass = servertest.RandomHex(12)
 	if err := s.AddUser(user, pass); err != nil {
 		t.Fatalf("prosodytest: %v", err)
 	}
 	return user + "@" + domain, pass
-}
-
-// slug keeps the lowercase letters and digits of name, at most max of them.
-func slug(name string, max int) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(name) {
-		if b.Len() >= max {
-			break
-		}
-		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-func randomHex(n int) string {
-	buf := make([]byte, n)
-	_, _ = rand.Read(buf) // crypto/rand.Read never fails on Linux
-	return hex.EncodeToString(buf)
 }

@@ -1,4 +1,4 @@
-package ejabberdtest
+package servertest
 
 import (
 	"crypto/tls"
@@ -6,16 +6,16 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"time"
 )
 
 const (
 	nsStreams = "http://etherx.jabber.org/streams"
 	nsTLS     = "urn:ietf:params:xml:ns:xmpp-tls"
-	nsSASL    = "urn:ietf:params:xml:ns:xmpp-sasl"
 )
 
-// features is the part of <stream:features/> the harness looks at.
-type features struct {
+// Features is the part of <stream:features/> the harnesses look at.
+type Features struct {
 	StartTLS *struct {
 		Required *struct{} `xml:"required"`
 	} `xml:"urn:ietf:params:xml:ns:xmpp-tls starttls"`
@@ -23,9 +23,9 @@ type features struct {
 	Inner      string   `xml:",innerxml"`
 }
 
-// openStream sends a client stream header to host over rw and returns the
+// OpenStream sends a client stream header to host over rw and returns the
 // features the server offers in reply.
-func openStream(rw io.ReadWriter, host string) (*features, error) {
+func OpenStream(rw io.ReadWriter, host string) (*Features, error) {
 	header := fmt.Sprintf("<?xml version='1.0'?><stream:stream to='%s' "+
 		"xmlns='jabber:client' xmlns:stream='%s' version='1.0'>", host, nsStreams)
 	if _, err := io.WriteString(rw, header); err != nil {
@@ -39,7 +39,7 @@ func openStream(rw io.ReadWriter, host string) (*features, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &features{}
+	f := &Features{}
 	if err := d.DecodeElement(f, start); err != nil {
 		return nil, fmt.Errorf("decode stream features: %w", err)
 	}
@@ -62,10 +62,10 @@ func nextStart(d *xml.Decoder, space, local string) (*xml.StartElement, error) {
 	}
 }
 
-// startTLS opens a stream on conn, upgrades it with STARTTLS and returns the
+// StartTLS opens a stream on conn, upgrades it with STARTTLS and returns the
 // TLS connection and the features offered on the encrypted stream.
-func startTLS(conn net.Conn, host string, cfg *tls.Config) (*tls.Conn, *features, error) {
-	f, err := openStream(conn, host)
+func StartTLS(conn net.Conn, host string, cfg *tls.Config) (*tls.Conn, *Features, error) {
+	f, err := OpenStream(conn, host)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -84,7 +84,7 @@ func startTLS(conn net.Conn, host string, cfg *tls.Config) (*tls.Conn, *features
 	if err := tc.Handshake(); err != nil {
 		return nil, nil, fmt.Errorf("tls handshake: %w", err)
 	}
-	f, err = openStream(tc, host)
+	f, err = OpenStream(tc, host)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -98,4 +98,29 @@ func (o oneByteReader) Read(p []byte) (int, error) {
 		p = p[:1]
 	}
 	return o.r.Read(p)
+}
+
+// ProbeStream dials addr (with TLS when cfg is not nil), opens a stream to
+// domain and checks that features come back. It closes the stream politely
+// and waits for the server to hang up, so no half-open session delays a
+// stop that comes right after.
+func ProbeStream(addr, domain string, cfg *tls.Config) error {
+	raw, err := net.DialTimeout("tcp", addr, time.Second)
+	if err != nil {
+		return err
+	}
+	defer raw.Close()
+	raw.SetDeadline(time.Now().Add(2 * time.Second))
+	var conn net.Conn = raw
+	if cfg != nil {
+		conn = tls.Client(raw, cfg)
+	}
+	if _, err := OpenStream(conn, domain); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(conn, "</stream:stream>"); err != nil {
+		return fmt.Errorf("close stream: %w", err)
+	}
+	_, _ = io.Copy(io.Discard, conn) // until the server hangs up
+	return nil
 }

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package ejabberdtest
+package servertest
 
 import (
 	"os"
