@@ -39,6 +39,9 @@ type iqInfo struct {
 // errors to our own requests never reach here (mellium routes them).
 func (h *handler) iq(t xmlstream.TokenReadEncoder, d *xml.Decoder, start xml.StartElement) error {
 	info := iqInfo{ID: attrValue(start, "id"), Type: attrValue(start, "type"), From: attrValue(start, "from")}
+	if info.Type == "result" || info.Type == "error" {
+		return h.answer(info, d)
+	}
 	if info.Type != "get" && info.Type != "set" {
 		return nil
 	}
@@ -118,4 +121,27 @@ func handleDiscoInfo(_ *handler, info iqInfo, _ *xml.Decoder, _ xml.StartElement
 	}
 	return xmlstream.Wrap(xmlstream.MultiReader(parts...),
 		xml.StartElement{Name: xml.Name{Space: nsDiscoInfo, Local: "query"}}), nil
+}
+
+// answer hands the reply to an IQ we sent through the ordered queue to
+// the callback waiting for it. Only our server may answer those (they are
+// all addressed to it); a reply from anyone else is ignored.
+func (h *handler) answer(info iqInfo, d *xml.Decoder) error {
+	if !h.fromOwnAccount(info.From) && info.From != h.e.cfg.JID.Domainpart() {
+		return nil
+	}
+	done, ok := h.s.takeReply(info.ID)
+	if !ok {
+		return nil
+	}
+	if info.Type == "result" {
+		done(nil)
+		return nil
+	}
+	var reply struct {
+		Error *stanzaError `xml:"error"`
+	}
+	_ = d.Decode(&reply)
+	done(fmt.Errorf("%s", reply.Error.String()))
+	return nil
 }

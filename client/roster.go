@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"time"
 
@@ -156,14 +155,11 @@ func (e *Engine) rosterIQ(what string, it rosterItem) error {
 	if s == nil {
 		return fmt.Errorf("%s: %w", what, ErrOffline)
 	}
-	go func() {
-		ctx, cancel := context.WithTimeout(s.ctx, time.Minute)
-		defer cancel()
-		q := rosterQuery{Items: []rosterItem{it}}
-		err := s.xs.UnmarshalIQElement(ctx, marshalRoster(q), stanza.IQ{Type: stanza.SetIQ}, nil)
-		if err != nil && !errors.Is(err, context.Canceled) {
+	q := rosterQuery{Items: []rosterItem{it}}
+	s.queueIQ("set", marshalRoster(q), what, func(err error) {
+		if err != nil {
 			e.emitError(what, err, "")
 		}
-	}()
+	})
 	return nil
 }

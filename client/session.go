@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"mellium.im/xmlstream"
 	"mellium.im/xmpp"
 	"mellium.im/xmpp/stanza"
 )
@@ -32,7 +33,8 @@ type session struct {
 	closing   chan struct{} // closed to ask writeLoop to flush and stop
 	flushed   chan struct{} // closed when writeLoop has stopped
 	closeOnce sync.Once
-	onLost    func(what string) // reports a queued stanza that was never sent
+	onLost    func(what string)      // reports a queued stanza that was never sent
+	replies   map[string]func(error) // IQs sent through the queue, by id, awaiting a reply
 }
 
 // login dials, secures, authenticates and binds.
@@ -96,6 +98,32 @@ func (s *session) queue(r xml.TokenReader, what string) {
 	case s.wake <- struct{}{}:
 	default:
 	}
+}
+
+// queueIQ sends an IQ to our server in order with the other queued
+// stanzas (so /add cannot overtake an earlier /msg) and calls done with
+// nil or the error reply when the answer arrives. done runs on the
+// stream's reading goroutine: it must not block.
+func (s *session) queueIQ(typ string, payload xml.TokenReader, what string, done func(error)) {
+	id := randomID()
+	s.mu.Lock()
+	if s.replies == nil {
+		s.replies = map[string]func(error){}
+	}
+	s.replies[id] = done
+	s.mu.Unlock()
+	start := xml.StartElement{Name: xml.Name{Local: "iq"}, Attr: []xml.Attr{
+		{Name: xml.Name{Local: "type"}, Value: typ}, {Name: xml.Name{Local: "id"}, Value: id}}}
+	s.queue(xmlstream.Wrap(payload, start), what)
+}
+
+// takeReply removes and returns the callback waiting for IQ id.
+func (s *session) takeReply(id string) (func(error), bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	done, ok := s.replies[id]
+	delete(s.replies, id)
+	return done, ok
 }
 
 // writeLoop writes queued stanzas in order until the session ends. On a
