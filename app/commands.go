@@ -323,7 +323,7 @@ func (a *App) cmdHistory(args []string) error {
 	n := 20
 	if len(args) == 2 {
 		if n, err = strconv.Atoi(args[1]); err != nil || n <= 0 {
-			return fmt.Errorf("N must be a positive number, not %q", args[1])
+			return fmt.Errorf("the count must be a positive number, not %q", args[1])
 		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -172,8 +172,7 @@ func TestSlowClientIsDroppedNotTheSender(t *testing.T) {
 
 // testComponent records what it receives and can answer.
 type testComponent struct {
-	got  chan Stanza
-	send func([]byte) error
+	got chan Stanza
 }
 
 func (c *testComponent) HandleStanza(st Stanza) { c.got <- st }

@@ -79,14 +79,3 @@ func (s *screen) focusRoster() {
 	}
 	s.tv.SetFocus(s.roster)
 }
-
-// key handles one key press the way tview's loop does (for tests and
-// benchmarks that do not run it).
-func (s *screen) key(ev *tcell.EventKey) {
-	if ev = s.capture(ev); ev == nil {
-		return
-	}
-	if h := s.root.InputHandler(); h != nil {
-		h(ev, func(p tview.Primitive) { s.tv.SetFocus(p) })
-	}
-}
