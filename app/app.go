@@ -120,6 +120,14 @@ func (a *App) post(ev event.Event) {
 	}
 }
 
+// reportDropped says how many notices post had to drop, so that a flood
+// of errors is at least counted on screen.
+func (a *App) reportDropped() {
+	if n := a.dropped.Swap(0); n > 0 {
+		a.show(event.Error{Header: event.At(""), Context: "history", Text: fmt.Sprintf("%d more errors were not shown (too many at once)", n)})
+	}
+}
+
 // State returns the state; read it only on the loop (from View methods).
 func (a *App) State() *state.State { return a.state }
 
@@ -147,6 +155,7 @@ func (a *App) Run(ctx context.Context, autoconnect bool) int {
 			a.line(line)
 			a.drain()
 		}
+		a.reportDropped()
 		a.opts.View.Flush()
 	}
 	a.shutdown()
