@@ -94,26 +94,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer store.Close()
+	opts := app.Options{Config: cfg, ConfigPath: cfgPath, Store: store, Passwords: passwords}
 	if useTUI(f, stdout) {
-		return runTUI(f, cfg, cfgPath, passwords, store, stderr)
+		return runTUI(ctx, f, opts, stderr)
 	}
-
-	view := headless.New(stdout, f.json)
-	a, err := app.New(app.Options{Config: cfg, ConfigPath: cfgPath, Store: store, View: view, Secrets: secrets(stderr), Passwords: passwords})
-	if err != nil {
-		fmt.Fprintln(stderr, "chat:", err)
-		return 1
-	}
-	if f.savePassword && len(cfg.Accounts) > 0 {
-		a.SavePassword(cfg.Accounts[0].JID)
-	}
-	lines, err := scriptLines(f)
-	if err != nil {
-		fmt.Fprintln(stderr, "chat:", err)
-		return 2
-	}
-	for _, l := range lines {
-		a.Queue(l)
+	opts.View, opts.Secrets = headless.New(stdout, f.json), secrets(stderr)
+	a, code := startApp(f, opts, stderr)
+	if a == nil {
+		return code
 	}
 	go func() {
 		if err := headless.ReadLines(stdin, a.Queue); err != nil {
@@ -121,6 +109,28 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}()
 	return a.Run(ctx, true)
+}
+
+// startApp makes the App for either front end and queues the -c and
+// --script lines; on failure it returns nil and the exit code.
+func startApp(f flags, opts app.Options, stderr io.Writer) (*app.App, int) {
+	a, err := app.New(opts)
+	if err != nil {
+		fmt.Fprintln(stderr, "chat:", err)
+		return nil, 1
+	}
+	if f.savePassword && len(opts.Config.Accounts) > 0 {
+		a.SavePassword(opts.Config.Accounts[0].JID)
+	}
+	lines, err := scriptLines(f)
+	if err != nil {
+		fmt.Fprintln(stderr, "chat:", err)
+		return nil, 2
+	}
+	for _, l := range lines {
+		a.Queue(l)
+	}
+	return a, 0
 }
 
 // loadConfig reads the config file and applies the command-line overrides

@@ -6,13 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"syscall"
 
 	"chat/account"
 	"chat/app"
-	"chat/history"
 	"chat/ui"
 
 	"golang.org/x/term"
@@ -28,8 +25,9 @@ func useTUI(f flags, stdout io.Writer) bool {
 // runTUI runs the full-screen front end until /quit (or Ctrl+C twice).
 // Its settings come from ui.toml next to the config file; user themes
 // from $XDG_CONFIG_HOME/chat/themes.
-func runTUI(f flags, cfg *account.Config, cfgPath string, passwords map[string]string, store *history.Store, stderr io.Writer) int {
-	uiCfg, err := ui.LoadConfig(filepath.Join(filepath.Dir(cfgPath), "ui.toml"))
+func runTUI(ctx context.Context, f flags, opts app.Options, stderr io.Writer) int {
+	cfg := opts.Config
+	uiCfg, err := ui.LoadConfig(configSibling(opts.ConfigPath, "ui.toml"))
 	if err != nil {
 		fmt.Fprintln(stderr, "chat:", err)
 		return 2
@@ -37,11 +35,7 @@ func runTUI(f flags, cfg *account.Config, cfgPath string, passwords map[string]s
 	if cfg.Options.Notify && uiCfg.Desktop == "" {
 		uiCfg.Desktop = ui.DesktopOSC777
 	}
-	themeDir := ""
-	if p, err := account.DefaultConfigPath(); err == nil {
-		themeDir = filepath.Join(filepath.Dir(p), "themes")
-	}
-	u, err := ui.New(ui.Options{Theme: cfg.Options.Theme, ThemeDir: themeDir, Config: uiCfg})
+	u, err := ui.New(ui.Options{Theme: cfg.Options.Theme, ThemeDir: configSibling("", "themes"), Config: uiCfg})
 	if err != nil {
 		fmt.Fprintln(stderr, "chat:", err)
 		return 2
@@ -54,36 +48,36 @@ func runTUI(f flags, cfg *account.Config, cfgPath string, passwords map[string]s
 		}
 		return pw, err
 	}
-	a, err := app.New(app.Options{Config: cfg, ConfigPath: cfgPath, Store: store, View: u, Secrets: sec,
-		Commands: u.Commands(), HelpTopics: u.HelpTopics(), Passwords: passwords})
-	if err != nil {
-		fmt.Fprintln(stderr, "chat:", err)
-		return 1
+	opts.View, opts.Secrets = u, sec
+	opts.Commands, opts.HelpTopics = u.Commands(), u.HelpTopics()
+	a, code := startApp(f, opts, stderr)
+	if a == nil {
+		return code
 	}
 	u.Attach(a)
-	if f.savePassword && len(cfg.Accounts) > 0 {
-		a.SavePassword(cfg.Accounts[0].JID)
-	}
-	lines, err := scriptLines(f)
-	if err != nil {
-		fmt.Fprintln(stderr, "chat:", err)
-		return 2
-	}
-	for _, l := range lines {
-		a.Queue(l)
-	}
-	sig, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	ctx, cancel := context.WithCancel(sig)
+	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	code := make(chan int, 1)
+	exit := make(chan int, 1)
 	go func() { // the app's loop; the UI runs on this goroutine
-		code <- a.Run(ctx, true)
+		exit <- a.Run(ctx, true)
 		u.Stop()
 	}()
 	if err := u.Run(); err != nil {
 		fmt.Fprintln(stderr, "chat:", err)
 	}
 	cancel() // the screen is gone (Stop, or the terminal failed): stop the loop too
-	return <-code
+	return <-exit
+}
+
+// configSibling is the path of name beside the config file (the default
+// one when the config path is not known, as with --local).
+func configSibling(cfgPath, name string) string {
+	if cfgPath == "" {
+		p, err := account.DefaultConfigPath()
+		if err != nil {
+			return ""
+		}
+		cfgPath = p
+	}
+	return filepath.Join(filepath.Dir(cfgPath), name)
 }
