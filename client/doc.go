@@ -16,9 +16,11 @@
 //
 // Work-arounds for mellium.im/xmpp v0.22.0 live here: its client resource
 // binding never sends the requested resource (bind.go has a fixed copy), a
-// handler inside Serve must not wait on an IQ (replies are awaited on other
-// goroutines), and roster pushes are not checked against their sender
-// (handler.go drops pushes not from our own account).
+// handler inside Serve must not wait on an IQ (roster fetch and pings wait
+// on other goroutines; roster changes go through the ordered queue with
+// id-keyed reply callbacks, session.go), and roster pushes and carbons are
+// not checked against their sender (roster.go and message.go drop those not
+// from our own account).
 //
 // This package must not import the UI, storage or the command table: it
 // knows nothing of screens or SQLite, only of the stream.
