@@ -11,10 +11,12 @@ import (
 	"time"
 
 	"chat/client"
+	"chat/event"
 )
 
 // slixmppScript logs in with slixmpp, sends presence, fetches the roster,
-// sends one message to the peer and prints the first message it gets.
+// sends directed presence to the peer, adds the peer to its roster (and
+// reports the roster push it gets back), sends one message to the peer and prints the first message it gets.
 const slixmppScript = `
 import sys, logging
 from slixmpp import ClientXMPP
@@ -25,12 +27,19 @@ class C(ClientXMPP):
         self.add_event_handler("session_start", self.start)
         self.add_event_handler("message", self.msg)
         self.add_event_handler("failed_auth", self.fail)
+        self.add_event_handler("roster_update", self.push)
+    def push(self, iq):
+        items = iq["roster"]["items"]
+        if peer in items and items[peer]["name"] == "Alice":
+            print("PUSH", peer, items[peer]["name"], flush=True)
     def fail(self, ev):
         print("AUTHFAIL", flush=True)
         self.disconnect()
     async def start(self, ev):
         self.send_presence()
         await self.get_roster()
+        self.send_presence(pto=peer, pstatus="from slixmpp")
+        await self.update_roster(peer, name="Alice", groups=["Friends"])
         print("ONLINE", self.boundjid.full, flush=True)
         self.send_message(mto=peer, mbody="hello from slixmpp", mtype="chat")
     def msg(self, m):
@@ -90,9 +99,16 @@ func TestInteropWithSlixmpp(t *testing.T) {
 		}
 		close(lines)
 	}()
+	var seen []string
 	wait := func(prefix string) string {
 		t.Helper()
+		for _, l := range seen {
+			if strings.HasPrefix(l, prefix) {
+				return l
+			}
+		}
 		for l := range lines {
+			seen = append(seen, l)
 			if strings.HasPrefix(l, prefix) {
 				return l
 			}
@@ -103,7 +119,14 @@ func TestInteropWithSlixmpp(t *testing.T) {
 	if l := wait("ONLINE"); l != "ONLINE bob@localhost/sli" {
 		t.Errorf("slixmpp bound %q, want bob@localhost/sli", l)
 	}
+	alice.expect("slixmpp's directed presence", func(ev event.Event) bool {
+		p, ok := ev.(event.Presence)
+		return ok && p.From == "bob@localhost/sli" && p.Available && p.Status == "from slixmpp"
+	})
 	alice.expect("slixmpp's message", isMessage("bob@localhost", "hello from slixmpp"))
+	if l := wait("PUSH"); l != "PUSH alice@localhost Alice" {
+		t.Errorf("slixmpp's roster push: %q", l)
+	}
 	if !ts.log.contains("login bob@localhost with SCRAM-SHA-") {
 		t.Errorf("slixmpp did not log in with SCRAM:\n%s", ts.log)
 	}
