@@ -88,71 +88,7 @@ func TestEjabberdSubscriptionPresenceAndMessages(t *testing.T) {
 	alice, bob := newEjabberdPeer(t, s), newEjabberdPeer(t, s)
 	alice.online()
 	bob.online()
-
-	if err := alice.e.RosterSet(event.RosterItem{JID: bob.jid, Name: "Bob", Groups: []string{"Friends"}}); err != nil {
-		t.Fatal(err)
-	}
-	push := alice.expect("roster push for bob", func(ev event.Event) bool {
-		p, ok := ev.(event.RosterPush)
-		return ok && p.Item.JID == bob.jid
-	}).(event.RosterPush)
-	if push.Item.Name != "Bob" || len(push.Item.Groups) != 1 || push.Item.Groups[0] != "Friends" {
-		t.Errorf("push item = %+v, want name Bob in group Friends", push.Item)
-	}
-
-	// Both ways: each asks, each approves, so the subscription is "both".
-	subscribe(t, alice, bob)
-	subscribe(t, bob, alice)
-	alice.expect("subscription both", func(ev event.Event) bool {
-		p, ok := ev.(event.RosterPush)
-		return ok && p.Item.JID == bob.jid && p.Item.Subscription == "both"
-	})
-
-	bob.e.SetPresence(Presence{Show: "away", Status: "lunch"})
-	alice.expect("bob away", func(ev event.Event) bool {
-		p, ok := ev.(event.Presence)
-		return ok && strings.HasPrefix(p.From, bob.jid+"/") && p.Show == "away" && p.Status == "lunch"
-	})
-	alice.e.SetPresence(Presence{Show: "dnd", Status: "busy"})
-	bob.expect("alice dnd", func(ev event.Event) bool {
-		p, ok := ev.(event.Presence)
-		return ok && strings.HasPrefix(p.From, alice.jid+"/") && p.Show == "dnd" && p.Status == "busy"
-	})
-
-	sent, err := alice.e.SendMessage(OutMessage{To: bob.jid, Body: "hello bob"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := bob.expect("message from alice", isMessage(alice.jid, "hello bob")).(event.Message)
-	if got.OriginID != sent.OriginID || got.OriginID == "" {
-		t.Errorf("origin-id = %q, want %q", got.OriginID, sent.OriginID)
-	}
-	if got.Type != "chat" || got.Outgoing {
-		t.Errorf("received %+v, want incoming chat", got)
-	}
-	if _, err := bob.e.SendMessage(OutMessage{To: alice.jid + "/test", Body: "hi alice"}); err != nil {
-		t.Fatal(err)
-	}
-	alice.expect("message from bob", isMessage(bob.jid, "hi alice"))
-}
-
-// subscribe has from ask to see to's presence and to approve.
-func subscribe(t *testing.T, from, to *peer) {
-	t.Helper()
-	if err := from.e.Subscription(to.jid, "subscribe"); err != nil {
-		t.Fatal(err)
-	}
-	to.expect("subscribe from "+from.jid, func(ev event.Event) bool {
-		s, ok := ev.(event.Subscription)
-		return ok && s.From == from.jid && s.Type == "subscribe"
-	})
-	if err := to.e.Subscription(from.jid, "subscribed"); err != nil {
-		t.Fatal(err)
-	}
-	from.expect("subscription to "+to.jid, func(ev event.Event) bool {
-		p, ok := ev.(event.RosterPush)
-		return ok && p.Item.JID == to.jid && (p.Item.Subscription == "to" || p.Item.Subscription == "both")
-	})
+	subscribeAndChat(t, alice, bob)
 }
 
 // TestEjabberdRosterVersioning: unlike Prosody, ejabberd sends a roster

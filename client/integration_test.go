@@ -35,7 +35,14 @@ func TestSubscriptionPresenceAndMessages(t *testing.T) {
 	alice, bob := newPeer(t), newPeer(t)
 	alice.online()
 	bob.online()
+	subscribeAndChat(t, alice, bob)
+}
 
+// subscribeAndChat is the conversation every server must carry: a roster
+// push after RosterSet, a subscription both ways, presence both ways, and
+// messages both ways with their origin-id.
+func subscribeAndChat(t *testing.T, alice, bob *peer) {
+	t.Helper()
 	if err := alice.e.RosterSet(event.RosterItem{JID: bob.jid, Name: "Bob", Groups: []string{"Friends"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -47,24 +54,23 @@ func TestSubscriptionPresenceAndMessages(t *testing.T) {
 		t.Errorf("push item = %+v, want name Bob in group Friends", push.Item)
 	}
 
-	if err := alice.e.Subscription(bob.jid, "subscribe"); err != nil {
-		t.Fatal(err)
-	}
-	bob.expect("subscribe from alice", func(ev event.Event) bool {
-		s, ok := ev.(event.Subscription)
-		return ok && s.From == alice.jid && s.Type == "subscribe"
-	})
-	if err := bob.e.Subscription(alice.jid, "subscribed"); err != nil {
-		t.Fatal(err)
-	}
-	alice.expect("subscription to bob", func(ev event.Event) bool {
+	// Both ways: each asks, each approves, so the subscription is "both".
+	subscribe(t, alice, bob)
+	subscribe(t, bob, alice)
+	alice.expect("subscription both", func(ev event.Event) bool {
 		p, ok := ev.(event.RosterPush)
-		return ok && p.Item.JID == bob.jid && p.Item.Subscription == "to"
+		return ok && p.Item.JID == bob.jid && p.Item.Subscription == "both"
 	})
+
 	bob.e.SetPresence(Presence{Show: "away", Status: "lunch"})
 	alice.expect("bob away", func(ev event.Event) bool {
 		p, ok := ev.(event.Presence)
 		return ok && strings.HasPrefix(p.From, bob.jid+"/") && p.Show == "away" && p.Status == "lunch"
+	})
+	alice.e.SetPresence(Presence{Show: "dnd", Status: "busy"})
+	bob.expect("alice dnd", func(ev event.Event) bool {
+		p, ok := ev.(event.Presence)
+		return ok && strings.HasPrefix(p.From, alice.jid+"/") && p.Show == "dnd" && p.Status == "busy"
 	})
 
 	sent, err := alice.e.SendMessage(OutMessage{To: bob.jid, Body: "hello bob"})
@@ -198,3 +204,22 @@ func TestHostileStanzasAreDroppedNotFatal(t *testing.T) {
 }
 
 var _ = jid.MustParse
+
+// subscribe has from ask to see to's presence and to approve.
+func subscribe(t *testing.T, from, to *peer) {
+	t.Helper()
+	if err := from.e.Subscription(to.jid, "subscribe"); err != nil {
+		t.Fatal(err)
+	}
+	to.expect("subscribe from "+from.jid, func(ev event.Event) bool {
+		s, ok := ev.(event.Subscription)
+		return ok && s.From == from.jid && s.Type == "subscribe"
+	})
+	if err := to.e.Subscription(from.jid, "subscribed"); err != nil {
+		t.Fatal(err)
+	}
+	from.expect("subscription to "+to.jid, func(ev event.Event) bool {
+		p, ok := ev.(event.RosterPush)
+		return ok && p.Item.JID == to.jid && (p.Item.Subscription == "to" || p.Item.Subscription == "both")
+	})
+}
