@@ -15,6 +15,7 @@ import (
 	"mellium.im/xmpp"
 	"mellium.im/xmpp/jid"
 
+	"chat/internal/certs"
 	"chat/internal/servertest"
 )
 
@@ -108,7 +109,7 @@ func TestCertificateMatchesServer(t *testing.T) {
 	}
 	defer conn.Close()
 	leaf := conn.ConnectionState().PeerCertificates[0]
-	if got := fingerprint(leaf.Raw); got != s.Fingerprint() {
+	if got := certs.Fingerprint(leaf.Raw); got != s.Fingerprint() {
 		t.Errorf("served certificate %s, want %s", got, s.Fingerprint())
 	}
 	for _, name := range []string{"localhost", "127.0.0.1", "::1"} {

@@ -82,7 +82,7 @@ func TestPlainStorageServer(t *testing.T) {
 	if _, err := login(s, false, s.Addr(), bare, pass, sasl.ScramSha256); err != nil {
 		t.Fatalf("SCRAM-SHA-256 login: %v\n%s", err, s.LogTail(20))
 	}
-	pid := s.proc.Pid()
+	pid := s.Pid()
 	dir := s.Dir()
 	if err := s.Stop(); err != nil {
 		t.Fatal(err)

@@ -25,22 +25,11 @@ var harness = servertest.Harness{
 // CHAT_REQUIRE_PROSODY=1, when that is a failure. Any other start error is
 // always a failure.
 func Main(m *testing.M, opts Options, srv **Server) int {
-	*srv = nil
-	return harness.Main(m, func() (servertest.Stopper, error) {
-		s, err := Start(opts)
-		if err != nil {
-			return nil, err
-		}
-		*srv = s
-		return s, nil
-	})
+	return servertest.Serve(harness, m, srv, func() (*Server, error) { return Start(opts) })
 }
 
 // Require skips t when s is nil because Main found no Prosody, and returns s.
 func Require(t testing.TB, s *Server) *Server {
 	t.Helper()
-	if s == nil {
-		harness.Skip(t)
-	}
-	return s
+	return servertest.Require(harness, t, s)
 }

@@ -15,7 +15,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -54,17 +53,18 @@ type Options struct {
 	ExtraConfig string
 }
 
-// Server is one running (or stopped) Prosody instance.
+// Server is one running (or stopped) Prosody instance. Its Stop (SIGTERM,
+// then SIGKILL after a few seconds; the temp folder removed), Restart (on
+// the same ports and data) and Kill (SIGKILL, data kept) come from
+// servertest.Daemon.
 type Server struct {
+	servertest.Daemon
 	prosody, prosodyctl string
 	dir, cfgFile        string
 	logFile, outFile    string
 	c2sPort, tlsPort    int
 	certs               *certs.CAFiles
 	users               atomic.Int64
-
-	mu   sync.Mutex
-	proc *servertest.Process // nil when not running
 }
 
 // Start makes a temp folder, certificates and a config, starts Prosody and
@@ -75,8 +75,7 @@ func Start(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.launch(); err != nil {
-		os.RemoveAll(s.dir)
+	if err := s.Boot(); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -112,6 +111,7 @@ func prepare(opts Options) (*Server, error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
+	s.Daemon = s.daemon()
 	return s, nil
 }
 

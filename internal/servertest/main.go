@@ -82,3 +82,33 @@ func Shout(msg string) {
 		tty.Close()
 	}
 }
+
+// Serve is a harness's Main for servers of type S: it runs m against the
+// server start returns, set in *srv (left zero when the server is not
+// installed, so that Require skips), and stops it afterwards.
+func Serve[S interface {
+	comparable
+	Stopper
+}](h Harness, m *testing.M, srv *S, start func() (S, error)) int {
+	var zero S
+	*srv = zero
+	return h.Main(m, func() (Stopper, error) {
+		s, err := start()
+		if err != nil {
+			return nil, err
+		}
+		*srv = s
+		return s, nil
+	})
+}
+
+// Require skips t when s is zero because Serve found no server, and
+// returns s.
+func Require[S comparable](h Harness, t testing.TB, s S) S {
+	t.Helper()
+	var zero S
+	if s == zero {
+		h.Skip(t)
+	}
+	return s
+}
