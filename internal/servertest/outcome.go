@@ -47,10 +47,12 @@ func (r *recorder) note(failed, skipped bool, args ...any) {
 	r.out.Log += fmt.Sprintln(args...)
 }
 
-func (r *recorder) Helper()                         {}
-func (r *recorder) Log(args ...any)                 { r.note(false, false, args...) }
-func (r *recorder) Logf(format string, args ...any) { r.note(false, false, fmt.Sprintf(format, args...)) }
-func (r *recorder) Error(args ...any)               { r.note(true, false, args...) }
+func (r *recorder) Helper()         {}
+func (r *recorder) Log(args ...any) { r.note(false, false, args...) }
+func (r *recorder) Logf(format string, args ...any) {
+	r.note(false, false, fmt.Sprintf(format, args...))
+}
+func (r *recorder) Error(args ...any) { r.note(true, false, args...) }
 func (r *recorder) Errorf(format string, args ...any) {
 	r.note(true, false, fmt.Sprintf(format, args...))
 }
