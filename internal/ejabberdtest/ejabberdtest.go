@@ -93,16 +93,7 @@ type Server struct {
 // Start makes a temp folder, certificates and a config, starts ejabberd and
 // waits until its ports answer. It wraps ErrUnavailable when ejabberd is not
 // installed.
-func Start(opts Options) (*Server, error) {
-	s, err := prepare(opts)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.Boot(); err != nil {
-		return nil, err
-	}
-	return s, nil
-}
+func Start(opts Options) (*Server, error) { return servertest.Booted(prepare(opts)) }
 
 func prepare(opts Options) (*Server, error) {
 	erl, err := exec.LookPath("erl")

@@ -1,7 +1,6 @@
 package ejabberdtest
 
 import (
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"regexp"
@@ -71,16 +70,10 @@ func failed(logged string) error {
 	return nil
 }
 
-// probe checks that the STARTTLS port and the direct TLS port (with a
-// handshake against the test CA) both answer a stream open with features,
-// and that the HTTP API answers.
+// probe checks that both client ports and the HTTP API answer.
 func (s *Server) probe() error {
-	if err := servertest.ProbeStream(s.Addr(), domain, nil); err != nil {
+	if err := servertest.ProbeClientPorts(s.Addr(), s.DirectTLSAddr(), domain, s.certs.Pool); err != nil {
 		return err
-	}
-	cfg := &tls.Config{RootCAs: s.certs.Pool, ServerName: domain}
-	if err := servertest.ProbeStream(s.DirectTLSAddr(), domain, cfg); err != nil {
-		return fmt.Errorf("direct TLS port: %w", err)
 	}
 	if _, err := s.api("status", map[string]string{}); err != nil {
 		return fmt.Errorf("http api: %w", err)

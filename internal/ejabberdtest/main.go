@@ -12,10 +12,7 @@ import (
 // into a failure; scripts/test sets it to 1.
 const RequireEnv = "CHAT_REQUIRE_EJABBERD"
 
-var harness = servertest.Harness{
-	Pkg: "ejabberdtest", Server: "ejabberd", Install: "apt-get install ejabberd",
-	Env: RequireEnv, Unavailable: ErrUnavailable,
-}
+var harness = servertest.Harness{Pkg: "ejabberdtest", Server: "ejabberd", Env: RequireEnv, Unavailable: ErrUnavailable}
 
 // Main runs a test package against one shared server. Call it from TestMain:
 //

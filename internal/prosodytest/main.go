@@ -10,10 +10,7 @@ import (
 // into a failure; CI sets it to 1.
 const RequireEnv = "CHAT_REQUIRE_PROSODY"
 
-var harness = servertest.Harness{
-	Pkg: "prosodytest", Server: "prosody", Install: "apt-get install prosody",
-	Env: RequireEnv, Unavailable: ErrUnavailable,
-}
+var harness = servertest.Harness{Pkg: "prosodytest", Server: "prosody", Env: RequireEnv, Unavailable: ErrUnavailable}
 
 // Main runs a test package against one shared server. Call it from TestMain:
 //

@@ -1,7 +1,6 @@
 package prosodytest
 
 import (
-	"crypto/tls"
 	"fmt"
 	"strings"
 
@@ -28,19 +27,11 @@ func (s *Server) daemon() servertest.Daemon {
 	}
 }
 
-// probe checks that the STARTTLS port and the direct TLS port (with a
-// handshake against the test CA) both answer a stream open with features.
-// It closes both streams politely and waits for Prosody to hang up, so no
-// half-open session delays a Stop that comes right after.
+// probe checks that both client ports answer. It closes the streams
+// politely and waits for Prosody to hang up, so no half-open session
+// delays a Stop that comes right after.
 func (s *Server) probe() error {
-	if err := servertest.ProbeStream(s.Addr(), domain, nil); err != nil {
-		return err
-	}
-	cfg := &tls.Config{RootCAs: s.certs.Pool, ServerName: domain}
-	if err := servertest.ProbeStream(s.DirectTLSAddr(), domain, cfg); err != nil {
-		return fmt.Errorf("direct TLS port: %w", err)
-	}
-	return nil
+	return servertest.ProbeClientPorts(s.Addr(), s.DirectTLSAddr(), domain, s.certs.Pool)
 }
 
 // LogTail returns the last n lines of Prosody's log, and of its stdout and

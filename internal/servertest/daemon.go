@@ -164,3 +164,20 @@ func (d *Daemon) Pid() int {
 	}
 	return d.proc.Pid()
 }
+
+// Booted boots a server a harness has just prepared (an error from
+// preparing it is passed through) and returns it, or the zero S and the
+// error.
+func Booted[S interface {
+	comparable
+	Boot() error
+}](s S, err error) (S, error) {
+	var zero S
+	if err != nil {
+		return zero, err
+	}
+	if err := s.Boot(); err != nil {
+		return zero, err
+	}
+	return s, nil
+}

@@ -11,7 +11,7 @@ import (
 type Harness struct {
 	Pkg     string // the harness package, e.g. "prosodytest"
 	Server  string // the server, e.g. "prosody"
-	Install string // how to install it, e.g. "apt-get install prosody"
+	Install string // how to install it; "" for "apt-get install " + Server
 	Env     string // the variable that turns a missing server into a failure
 	// Unavailable is the error Start wraps when the server is not
 	// installed.
@@ -66,11 +66,18 @@ func (h Harness) Notice(err error) string {
 		h.Pkg, h.Server, err, h.Env)
 }
 
+func (h Harness) install() string {
+	if h.Install != "" {
+		return h.Install
+	}
+	return "apt-get install " + h.Server
+}
+
 // Skip skips t because Main found no server.
 func (h Harness) Skip(t testing.TB) {
 	t.Helper()
 	t.Skipf("%s: SKIP: %s is not installed (%s); set %s=1 to fail instead",
-		h.Pkg, h.Server, h.Install, h.Env)
+		h.Pkg, h.Server, h.install(), h.Env)
 }
 
 // Shout prints msg on stderr and, since `go test ./...` hides the output
