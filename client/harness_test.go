@@ -1,13 +1,13 @@
 package client
 
 import (
-	"fmt"
 	"os"
 	"testing"
 	"time"
 
 	"chat/event"
 	"chat/internal/prosodytest"
+	"chat/internal/xmpptest"
 
 	"mellium.im/xmpp/jid"
 )
@@ -20,11 +20,11 @@ func TestMain(m *testing.M) {
 	os.Exit(stopEjabberd(prosodytest.Main(m, prosodytest.Options{}, &srv)))
 }
 
+// needProsody skips t when TestMain found no Prosody (without
+// CHAT_REQUIRE_PROSODY=1, which makes that a failure of the package).
 func needProsody(t *testing.T) {
 	t.Helper()
-	if srv == nil {
-		t.Skip("Prosody could not be started (see TestMain output); install it with apt-get install prosody")
-	}
+	prosodytest.Require(t, srv)
 }
 
 // peer is one engine under test and the events it posted.
@@ -62,65 +62,29 @@ func newPeerFor(t *testing.T, user, pass string, tune ...func(*Config)) *peer {
 		t.Fatalf("new engine: %v", err)
 	}
 	p := &peer{t: t, e: e, events: ch, jid: j.Bare().String(), pass: pass}
-	t.Cleanup(func() {
-		done := e.Disconnect()
-		for {
-			select {
-			case <-done:
-				return
-			case <-ch:
-			case <-time.After(10 * time.Second):
-				t.Errorf("engine %s did not stop", p.jid)
-				return
-			}
-		}
-	})
+	xmpptest.StopAtCleanup(t, p.jid, e.Disconnect, ch)
 	return p
+}
+
+// waiter is p's event channel as xmpptest waits on it.
+func (p *peer) waiter() xmpptest.Events {
+	return xmpptest.Events{T: p.t, C: p.events, Name: p.jid, Timeout: 15 * time.Second,
+		More: func() string { return "server log:\n" + srv.LogTail(20) }}
 }
 
 // expect waits for the first event that match accepts, failing the test
 // after a timeout with the events seen meanwhile.
 func (p *peer) expect(what string, match func(event.Event) bool) event.Event {
 	p.t.Helper()
-	var seen []string
-	timeout := time.After(15 * time.Second)
-	for {
-		select {
-		case ev := <-p.events:
-			if match(ev) {
-				return ev
-			}
-			seen = append(seen, fmt.Sprintf("%s %+v", ev.Kind(), ev))
-		case <-timeout:
-			p.t.Fatalf("%s: timed out waiting for %s; saw %d events:\n%v\nserver log:\n%s", p.jid, what, len(seen), seen, srv.LogTail(20))
-			return nil
-		}
-	}
+	return p.waiter().Expect(what, match)
 }
 
 // online connects and waits until the engine is online.
 func (p *peer) online() event.ConnState {
 	p.t.Helper()
-	p.e.Connect()
-	return p.expect("online", func(ev event.Event) bool {
-		c, ok := ev.(event.ConnState)
-		if ok && c.State == event.Offline && c.Fatal {
-			p.t.Fatalf("%s: login failed: %s", p.jid, c.Err)
-		}
-		return ok && c.State == event.Online
-	}).(event.ConnState)
+	return p.waiter().Online(p.e.Connect)
 }
 
-func isMessage(from, body string) func(event.Event) bool {
-	return func(ev event.Event) bool {
-		m, ok := ev.(event.Message)
-		return ok && m.Peer == from && m.Body == body
-	}
-}
+func isMessage(from, body string) func(event.Event) bool { return xmpptest.IsMessage(from, body) }
 
-func isConn(state event.State) func(event.Event) bool {
-	return func(ev event.Event) bool {
-		c, ok := ev.(event.ConnState)
-		return ok && c.State == state
-	}
-}
+func isConn(state event.State) func(event.Event) bool { return xmpptest.IsConn(state) }

@@ -11,6 +11,7 @@ import (
 
 	"chat/client"
 	"chat/event"
+	"chat/internal/xmpptest"
 
 	"mellium.im/xmpp/jid"
 )
@@ -115,95 +116,46 @@ func (ts *testServer) peer(t *testing.T, user, resource string, tune ...func(*cl
 		t.Fatalf("new engine: %v", err)
 	}
 	p := &peer{t: t, e: e, events: ch, jid: user + "@localhost"}
-	t.Cleanup(func() {
-		done := e.Disconnect()
-		for {
-			select {
-			case <-done:
-				return
-			case <-ch:
-			case <-time.After(10 * time.Second):
-				t.Errorf("engine %s did not stop", p.jid)
-				return
-			}
-		}
-	})
+	xmpptest.StopAtCleanup(t, p.jid, e.Disconnect, ch)
 	return p
+}
+
+// waiter is p's event channel as xmpptest waits on it.
+func (p *peer) waiter() xmpptest.Events {
+	return xmpptest.Events{T: p.t, C: p.events, Name: p.jid, Timeout: 10 * time.Second}
 }
 
 // expect waits for the first event match accepts.
 func (p *peer) expect(what string, match func(event.Event) bool) event.Event {
 	p.t.Helper()
-	var seen []string
-	timeout := time.After(10 * time.Second)
-	for {
-		select {
-		case ev := <-p.events:
-			if match(ev) {
-				return ev
-			}
-			seen = append(seen, fmt.Sprintf("%s %+v", ev.Kind(), ev))
-		case <-timeout:
-			p.t.Fatalf("%s: timed out waiting for %s; saw %d events:\n%s", p.jid, what, len(seen), strings.Join(seen, "\n"))
-			return nil
-		}
-	}
+	return p.waiter().Expect(what, match)
 }
 
-// online connects and waits until the engine is online and has its roster.
+// online connects and waits until the engine is online.
 func (p *peer) online() event.ConnState {
 	p.t.Helper()
-	p.e.Connect()
-	c := p.expect("online", func(ev event.Event) bool {
-		c, ok := ev.(event.ConnState)
-		if ok && c.State == event.Offline && c.Fatal {
-			p.t.Fatalf("%s: login failed: %s", p.jid, c.Err)
-		}
-		return ok && c.State == event.Online
-	}).(event.ConnState)
-	return c
+	return p.waiter().Online(p.e.Connect)
 }
 
 // roster waits for the roster fetched after login.
 func (p *peer) roster() event.Roster {
 	p.t.Helper()
-	return p.expect("roster", func(ev event.Event) bool { _, ok := ev.(event.Roster); return ok }).(event.Roster)
+	return p.expect("roster", xmpptest.IsRoster).(event.Roster)
 }
 
-func isMessage(from, body string) func(event.Event) bool {
-	return func(ev event.Event) bool {
-		m, ok := ev.(event.Message)
-		return ok && m.Peer == from && m.Body == body
-	}
-}
+func isMessage(from, body string) func(event.Event) bool { return xmpptest.IsMessage(from, body) }
 
-func isPush(contact, sub string) func(event.Event) bool {
-	return func(ev event.Event) bool {
-		p, ok := ev.(event.RosterPush)
-		return ok && p.Item.JID == contact && p.Item.Subscription == sub
-	}
-}
+func isPush(contact, sub string) func(event.Event) bool { return xmpptest.IsPush(contact, sub) }
 
 func isPresence(fromPrefix string, available bool) func(event.Event) bool {
-	return func(ev event.Event) bool {
-		p, ok := ev.(event.Presence)
-		return ok && strings.HasPrefix(p.From, fromPrefix) && p.Available == available
-	}
+	return xmpptest.IsPresence(fromPrefix, available)
 }
 
 func isSubscription(from, typ string) func(event.Event) bool {
-	return func(ev event.Event) bool {
-		s, ok := ev.(event.Subscription)
-		return ok && s.From == from && s.Type == typ
-	}
+	return xmpptest.IsSubscription(from, typ)
 }
 
-func isConn(state event.State) func(event.Event) bool {
-	return func(ev event.Event) bool {
-		c, ok := ev.(event.ConnState)
-		return ok && c.State == state
-	}
-}
+func isConn(state event.State) func(event.Event) bool { return xmpptest.IsConn(state) }
 
 // sync returns once the server has handled everything p sent before: a
 // message to itself goes through the engine's ordered queue and comes back.

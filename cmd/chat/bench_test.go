@@ -10,15 +10,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"chat/internal/prosodytest"
 )
 
 // BenchmarkLaunchToRoster measures the real binary from exec to the roster
 // received from Prosody on loopback (TLS, SCRAM, bind, roster fetch), and
 // reports its resident memory once logged in.
 func BenchmarkLaunchToRoster(b *testing.B) {
-	if srv == nil {
-		b.Skip("Prosody could not be started")
-	}
+	prosodytest.Require(b, srv)
 	bin := filepath.Join(b.TempDir(), "chat")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		b.Fatalf("go build: %v\n%s", err, out)

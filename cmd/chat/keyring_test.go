@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"chat/account"
+	"chat/internal/prosodytest"
 )
 
 // TestSavePasswordInRealKeyring stores the password in the real OS keyring
@@ -18,10 +19,8 @@ func TestSavePasswordInRealKeyring(t *testing.T) {
 	if os.Getenv("CHAT_REAL_KEYRING") != "1" {
 		t.Skip("set CHAT_REAL_KEYRING=1 with a Secret Service running (scripts/test does)")
 	}
-	if srv == nil {
-		t.Skip("Prosody could not be started")
-	}
-	bin := buildChat(t)
+	prosodytest.Require(t, srv)
+	bin := chatBin(t)
 	alice, pass := srv.NewUser(t)
 	dir := t.TempDir()
 	args := []string{"--config", filepath.Join(dir, "c.toml"), "--data-dir", dir, "--account", alice,

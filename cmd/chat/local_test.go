@@ -18,7 +18,7 @@ import (
 // TestLocalModeNeedsNoAccount runs `chat --local` as a new user would: no
 // config, no password, and someone (the echo bot) to talk to.
 func TestLocalModeNeedsNoAccount(t *testing.T) {
-	bin := buildChat(t)
+	bin := chatBin(t)
 	dir := t.TempDir()
 	cmd := exec.Command(bin, "--local", "--headless", "--json", "--data-dir", dir, "--config", filepath.Join(dir, "none.toml"))
 	cmd.Env = append(withoutEnv(os.Environ(), "CHAT_PASSWORD"), "DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent")
@@ -58,7 +58,7 @@ func TestLocalModeNeedsNoAccount(t *testing.T) {
 // TestServeWithTwoClients runs `chat serve` alone and two headless clients
 // that talk through it.
 func TestServeWithTwoClients(t *testing.T) {
-	bin := buildChat(t)
+	bin := chatBin(t)
 	dir := t.TempDir()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -16,23 +16,6 @@ import (
 	"chat/internal/prosodytest"
 )
 
-var srv *prosodytest.Server
-
-func TestMain(m *testing.M) {
-	os.Exit(prosodytest.Main(m, prosodytest.Options{}, &srv))
-}
-
-// buildChat builds the real binary once per test run.
-func buildChat(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "chat")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // runChat runs the binary with a fresh config and data dir, the password
 // in $CHAT_PASSWORD and no keyring. It writes stdin, then keeps standard
 // input open until a record satisfies until (nil: close at once), and
@@ -96,10 +79,8 @@ func find(recs []headless.Record, match func(headless.Record) bool) (headless.Re
 }
 
 func TestHeadlessJSONSession(t *testing.T) {
-	if srv == nil {
-		t.Skip("Prosody could not be started")
-	}
-	bin := buildChat(t)
+	prosodytest.Require(t, srv)
+	bin := chatBin(t)
 	alice, apass := srv.NewUser(t)
 	bob, bpass := srv.NewUser(t)
 
@@ -133,10 +114,8 @@ func TestHeadlessJSONSession(t *testing.T) {
 }
 
 func TestScriptFileAndTextOutputAreSanitised(t *testing.T) {
-	if srv == nil {
-		t.Skip("Prosody could not be started")
-	}
-	bin := buildChat(t)
+	prosodytest.Require(t, srv)
+	bin := chatBin(t)
 	alice, apass := srv.NewUser(t)
 	script := filepath.Join(t.TempDir(), "script")
 	// ESC and BEL cannot travel in XML at all (the client strips them);
@@ -160,10 +139,8 @@ func TestScriptFileAndTextOutputAreSanitised(t *testing.T) {
 }
 
 func TestWrongPasswordExitsWithLoginCode(t *testing.T) {
-	if srv == nil {
-		t.Skip("Prosody could not be started")
-	}
-	bin := buildChat(t)
+	prosodytest.Require(t, srv)
+	bin := chatBin(t)
 	alice, _ := srv.NewUser(t)
 	recs, code, _ := runChat(t, bin, alice, "wrong", "", nil)
 	if code != 3 {
@@ -176,10 +153,8 @@ func TestWrongPasswordExitsWithLoginCode(t *testing.T) {
 }
 
 func TestUntrustedCertificateRefused(t *testing.T) {
-	if srv == nil {
-		t.Skip("Prosody could not be started")
-	}
-	bin := buildChat(t)
+	prosodytest.Require(t, srv)
+	bin := chatBin(t)
 	alice, apass := srv.NewUser(t)
 	cmd := exec.Command(bin, "--config", filepath.Join(t.TempDir(), "c.toml"), "--data-dir", t.TempDir(),
 		"--account", alice, "--server", srv.Addr(), "--headless")

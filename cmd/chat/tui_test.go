@@ -8,19 +8,26 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"chat/internal/prosodytest"
+	"chat/internal/servertest"
 )
 
 // tmux drives a program in a detached tmux session on a private server, the
 // way a person would: keys in, the screen's text out.
 type tmux struct {
-	t    *testing.T
+	t    testing.TB
 	sock string
 }
 
-func newTmux(t *testing.T, width, height int, env []string, command string) *tmux {
+// newTmux starts command in a width×height tmux session with env. When
+// tmux is missing or will not start, t is skipped, or failed when
+// CHAT_REQUIRE_PEERS=1 (as scripts/test sets it).
+func newTmux(t testing.TB, width, height int, env []string, command string) *tmux {
 	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed (scripts/test installs it)")
+		servertest.NeedPeer(t, "tmux", "apt-get install tmux", err)
+		return nil
 	}
 	tm := &tmux{t: t, sock: filepath.Join(t.TempDir(), "tmux.sock")}
 	args := []string{"new-session", "-d", "-s", "chat", "-x", fmt.Sprint(width), "-y", fmt.Sprint(height)}
@@ -28,14 +35,22 @@ func newTmux(t *testing.T, width, height int, env []string, command string) *tmu
 		args = append(args, "-e", e)
 	}
 	// Keep the pane after the program ends, to read its exit status.
-	tm.run(append(args, "sh", "-c", command+`; echo "EXIT=$?"; sleep 600`)...)
+	args = append(args, "sh", "-c", command+`; echo "EXIT=$?"; sleep 600`)
 	t.Cleanup(func() { exec.Command("tmux", "-S", tm.sock, "kill-server").Run() })
+	if out, err := tm.command(args...).CombinedOutput(); err != nil {
+		servertest.NeedPeer(t, "tmux", "apt-get install tmux", fmt.Errorf("start a session: %v: %s", err, out))
+		return nil
+	}
 	return tm
+}
+
+func (tm *tmux) command(args ...string) *exec.Cmd {
+	return exec.Command("tmux", append([]string{"-S", tm.sock, "-f", "/dev/null"}, args...)...)
 }
 
 func (tm *tmux) run(args ...string) string {
 	tm.t.Helper()
-	out, err := exec.Command("tmux", append([]string{"-S", tm.sock, "-f", "/dev/null"}, args...)...).CombinedOutput()
+	out, err := tm.command(args...).CombinedOutput()
 	if err != nil {
 		tm.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
@@ -68,10 +83,8 @@ func (tm *tmux) waitFor(want string) string {
 }
 
 func TestTUIInTmux(t *testing.T) {
-	if srv == nil {
-		t.Skip("Prosody could not be started")
-	}
-	bin := buildChat(t)
+	prosodytest.Require(t, srv)
+	bin := chatBin(t)
 	alice, apass := srv.NewUser(t)
 	bob, bpass := srv.NewUser(t)
 	dir := t.TempDir()
@@ -130,5 +143,25 @@ func TestMain_TUIIsTheDefaultOnlyOnATerminal(t *testing.T) {
 	defer f.Close()
 	if useTUI(flags{}, f) {
 		t.Error("a file is not a terminal")
+	}
+}
+
+// TestTmuxMissingOrBrokenFailsWhenRequired: with CHAT_REQUIRE_PEERS=1 a
+// tmux that is not installed, or one that cannot start a session, fails
+// the test instead of skipping it; without the variable both skip.
+func TestTmuxMissingOrBrokenFailsWhenRequired(t *testing.T) {
+	broken := t.TempDir()
+	if err := os.WriteFile(filepath.Join(broken, "tmux"), []byte("#!/bin/sh\necho no terminal >&2\nexit 1\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{t.TempDir(), broken + ":" + os.Getenv("PATH")} {
+		t.Setenv("PATH", path)
+		for _, required := range []string{"", "1"} {
+			t.Setenv(servertest.PeersEnv, required)
+			got := servertest.Observe(t, func(tb testing.TB) { newTmux(tb, 80, 24, nil, "true") })
+			if got.Failed != (required == "1") || got.Skipped == (required == "1") {
+				t.Errorf("PATH=%s %s=%q: %+v, want a failure only when required", path, servertest.PeersEnv, required, got)
+			}
+		}
 	}
 }

@@ -28,6 +28,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"chat/internal/certs"
 	"chat/internal/servertest"
 )
 
@@ -69,8 +70,11 @@ type Options struct {
 	ExtraConfig string
 }
 
-// Server is one running (or stopped) ejabberd instance.
+// Server is one running (or stopped) ejabberd instance. Stop, Restart,
+// Kill and Running come from servertest.Daemon (see daemon for what each
+// does to the VM).
 type Server struct {
+	servertest.Daemon
 	erl, ctl, erlLibs string
 	dir, cfgDir       string
 	cfgFile, logFile  string
@@ -79,28 +83,17 @@ type Server struct {
 	node              string
 	c2sPort, tlsPort  int
 	httpPort          int
-	certs             *certSet
+	certs             *certs.CAFiles
 	users             atomic.Int64
 
 	mu       sync.Mutex
-	proc     *servertest.Process // nil when not running
-	distPort int                 // Erlang distribution port of the running node
+	distPort int // Erlang distribution port of the node
 }
 
 // Start makes a temp folder, certificates and a config, starts ejabberd and
 // waits until its ports answer. It wraps ErrUnavailable when ejabberd is not
 // installed.
-func Start(opts Options) (*Server, error) {
-	s, err := prepare(opts)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.launch(); err != nil {
-		os.RemoveAll(s.dir)
-		return nil, err
-	}
-	return s, nil
-}
+func Start(opts Options) (*Server, error) { return servertest.Booted(prepare(opts)) }
 
 func prepare(opts Options) (*Server, error) {
 	erl, err := exec.LookPath("erl")
@@ -135,6 +128,7 @@ func prepare(opts Options) (*Server, error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
+	s.Daemon = s.daemon()
 	return s, nil
 }
 
@@ -144,18 +138,18 @@ func (s *Server) writeFiles(opts Options) error {
 			return fmt.Errorf("make %s: %w", d, err)
 		}
 	}
-	certs, err := writeCerts(s.cfgDir, domain)
+	cf, err := certs.WriteCA(s.cfgDir, "ejabberdtest CA", domain)
 	if err != nil {
 		return fmt.Errorf("write certificates: %w", err)
 	}
-	s.certs = certs
+	s.certs = cf
 	ports, err := servertest.FreePorts(4)
 	if err != nil {
 		return err
 	}
 	s.c2sPort, s.tlsPort, s.httpPort, s.distPort = ports[0], ports[1], ports[2], ports[3]
 	cfg, err := renderConfig(configParams{
-		certFiles: []string{certs.certFile, certs.keyFile, certs.caFile},
+		certFiles: []string{cf.CertFile, cf.KeyFile, cf.CAFile},
 		domain:    domain,
 		mucDomain: mucDomain,
 		c2sPort:   s.c2sPort,
@@ -205,13 +199,13 @@ func (s *Server) MUCDomain() string { return mucDomain }
 func (s *Server) Node() string { return s.node }
 
 // CAFile is the path of the PEM CA certificate that signed the server's.
-func (s *Server) CAFile() string { return s.certs.caFile }
+func (s *Server) CAFile() string { return s.certs.CAFile }
 
 // CertPool holds the test CA, for tls.Config.RootCAs.
-func (s *Server) CertPool() *x509.CertPool { return s.certs.pool }
+func (s *Server) CertPool() *x509.CertPool { return s.certs.Pool }
 
 // Fingerprint is the SHA-256 of the server certificate, as AB:CD:...
-func (s *Server) Fingerprint() string { return fingerprint(s.certs.leafDER) }
+func (s *Server) Fingerprint() string { return certs.Fingerprint(s.certs.LeafDER) }
 
 // Dir is the server's temp folder (config, certificates, spool, logs).
 func (s *Server) Dir() string { return s.dir }

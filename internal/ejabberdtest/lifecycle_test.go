@@ -7,7 +7,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -18,47 +17,13 @@ import (
 
 func TestRestartKeepsUsersAndAddress(t *testing.T) {
 	s := Require(t, srv)
-	bare, pass := s.NewUser(t)
-	addr := s.Addr()
-	if err := s.Restart(); err != nil {
-		t.Fatal(err)
-	}
-	if s.Addr() != addr {
-		t.Errorf("address changed from %s to %s", addr, s.Addr())
-	}
-	if _, err := login(s, false, s.Addr(), bare, pass, sasl.ScramSha1); err != nil {
-		t.Fatalf("login after restart: %v\n%s", err, s.LogTail(20))
-	}
+	servertest.CheckRestart(t, s)
 	if _, err := s.Ctl("status"); err != nil {
 		t.Errorf("ejabberdctl after restart: %v", err)
 	}
 }
 
-// TestKillThenRestart kills the server and brings it back on the same
-// data. Mnesia keeps accounts in dets files that buffer writes, so Kill
-// may lose the last few seconds of changes (as a real crash would): the
-// account here is flushed by a graceful Restart first.
-func TestKillThenRestart(t *testing.T) {
-	s := Require(t, srv)
-	bare, pass := s.NewUser(t)
-	if err := s.Restart(); err != nil {
-		t.Fatal(err)
-	}
-	s.Kill()
-	if s.Running() {
-		t.Errorf("Running after Kill")
-	}
-	if conn, err := net.DialTimeout("tcp", s.Addr(), time.Second); err == nil {
-		conn.Close()
-		t.Fatalf("server still accepts connections after Kill")
-	}
-	if err := s.Restart(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := login(s, false, s.Addr(), bare, pass, sasl.ScramSha1); err != nil {
-		t.Fatalf("login after kill and restart: %v\n%s", err, s.LogTail(20))
-	}
-}
+func TestKillThenRestart(t *testing.T) { servertest.CheckKillThenRestart(t, Require(t, srv)) }
 
 // TestPlainStorageServer starts a second server storing plain passwords,
 // with TLS capped at 1.2, and checks what it offers, and that Stop
@@ -71,7 +36,7 @@ func TestPlainStorageServer(t *testing.T) {
 	}
 	defer s.Stop()
 	checkTLSVersions(t, s, tls.VersionTLS12)
-	got := mechanisms(t, s, s.tlsConfig())
+	got := mechanisms(t, s, servertest.TLSConfig(s))
 	t.Logf("plain storage offers %v", got)
 	for _, want := range []string{"SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN"} {
 		if !slices.Contains(got, want) {
@@ -79,23 +44,10 @@ func TestPlainStorageServer(t *testing.T) {
 		}
 	}
 	bare, pass := s.NewUser(t)
-	if _, err := login(s, false, s.Addr(), bare, pass, sasl.ScramSha256); err != nil {
+	if err := login(s, bare, pass, sasl.ScramSha256); err != nil {
 		t.Fatalf("SCRAM-SHA-256 login: %v\n%s", err, s.LogTail(20))
 	}
-	pid := s.proc.Pid()
-	dir := s.Dir()
-	if err := s.Stop(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("temp dir still there after Stop: %v", err)
-	}
-	if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
-		t.Errorf("ejabberd pid %d still exists after Stop: %v", pid, err)
-	}
-	if err := s.Stop(); err != nil {
-		t.Errorf("second Stop: %v", err)
-	}
+	servertest.CheckStop(t, s)
 }
 
 func TestConfigRejectsUnknownPasswordFormat(t *testing.T) {
@@ -154,32 +106,12 @@ func TestLazySkipsWhenUnavailable(t *testing.T) {
 
 func BenchmarkStart(b *testing.B) {
 	Require(b, srv)
-	for b.Loop() {
-		s, err := Start(Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := s.Stop(); err != nil {
-			b.Fatal(err)
-		}
-	}
+	servertest.BenchmarkStartStop(b, func() (*Server, error) { return Start(Options{}) })
 }
 
-func BenchmarkRestart(b *testing.B) {
-	s := Require(b, srv)
-	for b.Loop() {
-		if err := s.Restart(); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+func BenchmarkRestart(b *testing.B) { servertest.BenchmarkRestart(b, Require(b, srv)) }
 
-func BenchmarkAddUser(b *testing.B) {
-	s := Require(b, srv)
-	for b.Loop() {
-		s.NewUser(b)
-	}
-}
+func BenchmarkAddUser(b *testing.B) { servertest.BenchmarkNewUser(b, Require(b, srv)) }
 
 func BenchmarkCtl(b *testing.B) {
 	s := Require(b, srv)

@@ -12,10 +12,7 @@ import (
 // into a failure; scripts/test sets it to 1.
 const RequireEnv = "CHAT_REQUIRE_EJABBERD"
 
-var harness = servertest.Harness{
-	Pkg: "ejabberdtest", Server: "ejabberd", Install: "apt-get install ejabberd",
-	Env: RequireEnv, Unavailable: ErrUnavailable,
-}
+var harness = servertest.Harness{Pkg: "ejabberdtest", Server: "ejabberd", Env: RequireEnv, Unavailable: ErrUnavailable}
 
 // Main runs a test package against one shared server. Call it from TestMain:
 //
@@ -27,25 +24,14 @@ var harness = servertest.Harness{
 // unless CHAT_REQUIRE_EJABBERD=1, when that is a failure. Any other start
 // error is always a failure.
 func Main(m *testing.M, opts Options, srv **Server) int {
-	*srv = nil
-	return harness.Main(m, func() (servertest.Stopper, error) {
-		s, err := Start(opts)
-		if err != nil {
-			return nil, err
-		}
-		*srv = s
-		return s, nil
-	})
+	return servertest.Serve(harness, m, srv, func() (*Server, error) { return Start(opts) })
 }
 
 // Require skips t when s is nil because Main found no ejabberd, and
 // returns s.
 func Require(t testing.TB, s *Server) *Server {
 	t.Helper()
-	if s == nil {
-		harness.Skip(t)
-	}
-	return s
+	return servertest.Require(harness, t, s)
 }
 
 // Lazy is a server shared by a test package that starts it on first use,

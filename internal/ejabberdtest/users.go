@@ -61,14 +61,11 @@ func (s *Server) AddUser(user, pass string) error {
 	return nil
 }
 
-// NewUser creates a fresh account for one test and returns its bare JID and
-// password. The local part carries a counter, part of the test name and a
-// random suffix, so accounts never collide and are easy to find in the log.
+// NewUser creates a fresh account for one test (see servertest.FreshUser)
+// and returns its bare JID and password.
 func (s *Server) NewUser(t testing.TB) (jid, pass string) {
 	t.Helper()
-	n := s.users.Add(1)
-	user := fmt.Sprintf("u%d-%s-%s", n, servertest.Slug(t.Name(), 24), servertest.RandomHex(3))
-	pass = servertest.RandomHex(12)
+	user, pass := servertest.FreshUser(t, s.users.Add(1))
 	if err := s.AddUser(user, pass); err != nil {
 		t.Fatalf("ejabberdtest: %v\n%s", err, s.LogTail(20))
 	}

@@ -10,10 +10,7 @@ import (
 // into a failure; CI sets it to 1.
 const RequireEnv = "CHAT_REQUIRE_PROSODY"
 
-var harness = servertest.Harness{
-	Pkg: "prosodytest", Server: "prosody", Install: "apt-get install prosody",
-	Env: RequireEnv, Unavailable: ErrUnavailable,
-}
+var harness = servertest.Harness{Pkg: "prosodytest", Server: "prosody", Env: RequireEnv, Unavailable: ErrUnavailable}
 
 // Main runs a test package against one shared server. Call it from TestMain:
 //
@@ -25,22 +22,11 @@ var harness = servertest.Harness{
 // CHAT_REQUIRE_PROSODY=1, when that is a failure. Any other start error is
 // always a failure.
 func Main(m *testing.M, opts Options, srv **Server) int {
-	*srv = nil
-	return harness.Main(m, func() (servertest.Stopper, error) {
-		s, err := Start(opts)
-		if err != nil {
-			return nil, err
-		}
-		*srv = s
-		return s, nil
-	})
+	return servertest.Serve(harness, m, srv, func() (*Server, error) { return Start(opts) })
 }
 
 // Require skips t when s is nil because Main found no Prosody, and returns s.
 func Require(t testing.TB, s *Server) *Server {
 	t.Helper()
-	if s == nil {
-		harness.Skip(t)
-	}
-	return s
+	return servertest.Require(harness, t, s)
 }

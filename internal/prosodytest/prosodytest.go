@@ -15,7 +15,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -54,33 +53,24 @@ type Options struct {
 	ExtraConfig string
 }
 
-// Server is one running (or stopped) Prosody instance.
+// Server is one running (or stopped) Prosody instance. Its Stop (SIGTERM,
+// then SIGKILL after a few seconds; the temp folder removed), Restart (on
+// the same ports and data) and Kill (SIGKILL, data kept) come from
+// servertest.Daemon.
 type Server struct {
+	servertest.Daemon
 	prosody, prosodyctl string
 	dir, cfgFile        string
 	logFile, outFile    string
 	c2sPort, tlsPort    int
 	certs               *certs.CAFiles
 	users               atomic.Int64
-
-	mu   sync.Mutex
-	proc *servertest.Process // nil when not running
 }
 
 // Start makes a temp folder, certificates and a config, starts Prosody and
 // waits until its ports accept connections. It wraps ErrUnavailable when
 // Prosody is not installed.
-func Start(opts Options) (*Server, error) {
-	s, err := prepare(opts)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.launch(); err != nil {
-		os.RemoveAll(s.dir)
-		return nil, err
-	}
-	return s, nil
-}
+func Start(opts Options) (*Server, error) { return servertest.Booted(prepare(opts)) }
 
 func prepare(opts Options) (*Server, error) {
 	prosody, err := exec.LookPath("prosody")
@@ -112,6 +102,7 @@ func prepare(opts Options) (*Server, error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
+	s.Daemon = s.daemon()
 	return s, nil
 }
 

@@ -29,3 +29,34 @@ func LogHas(path, needle string) bool {
 	data, err := os.ReadFile(path)
 	return err == nil && bytes.Contains(data, []byte(needle))
 }
+
+// logMarks are the sizes of log files before a start, so that only what
+// this start wrote is searched.
+type logMarks map[string]int64
+
+func markLogs(paths []string) logMarks {
+	m := logMarks{}
+	for _, path := range paths {
+		if info, err := os.Stat(path); err == nil {
+			m[path] = info.Size()
+		}
+	}
+	return m
+}
+
+// since returns what was appended to the files after the marks, one file
+// after the other, in the order given.
+func (m logMarks) since(paths []string) string {
+	var b strings.Builder
+	for _, path := range paths {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		if off := m[path]; off <= int64(len(data)) {
+			data = data[off:]
+		}
+		b.Write(data)
+	}
+	return b.String()
+}

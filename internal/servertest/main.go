@@ -11,7 +11,7 @@ import (
 type Harness struct {
 	Pkg     string // the harness package, e.g. "prosodytest"
 	Server  string // the server, e.g. "prosody"
-	Install string // how to install it, e.g. "apt-get install prosody"
+	Install string // how to install it; "" for "apt-get install " + Server
 	Env     string // the variable that turns a missing server into a failure
 	// Unavailable is the error Start wraps when the server is not
 	// installed.
@@ -66,11 +66,18 @@ func (h Harness) Notice(err error) string {
 		h.Pkg, h.Server, err, h.Env)
 }
 
+func (h Harness) install() string {
+	if h.Install != "" {
+		return h.Install
+	}
+	return "apt-get install " + h.Server
+}
+
 // Skip skips t because Main found no server.
 func (h Harness) Skip(t testing.TB) {
 	t.Helper()
 	t.Skipf("%s: SKIP: %s is not installed (%s); set %s=1 to fail instead",
-		h.Pkg, h.Server, h.Install, h.Env)
+		h.Pkg, h.Server, h.install(), h.Env)
 }
 
 // Shout prints msg on stderr and, since `go test ./...` hides the output
@@ -81,4 +88,34 @@ func Shout(msg string) {
 		fmt.Fprint(tty, msg)
 		tty.Close()
 	}
+}
+
+// Serve is a harness's Main for servers of type S: it runs m against the
+// server start returns, set in *srv (left zero when the server is not
+// installed, so that Require skips), and stops it afterwards.
+func Serve[S interface {
+	comparable
+	Stopper
+}](h Harness, m *testing.M, srv *S, start func() (S, error)) int {
+	var zero S
+	*srv = zero
+	return h.Main(m, func() (Stopper, error) {
+		s, err := start()
+		if err != nil {
+			return nil, err
+		}
+		*srv = s
+		return s, nil
+	})
+}
+
+// Require skips t when s is zero because Serve found no server, and
+// returns s.
+func Require[S comparable](h Harness, t testing.TB, s S) S {
+	t.Helper()
+	var zero S
+	if s == zero {
+		h.Skip(t)
+	}
+	return s
 }

@@ -1,11 +1,15 @@
 // Package servertest holds what the real-server test harnesses
 // (prosodytest, ejabberdtest) share: the TestMain/Require skip-or-fail
-// logic, free loopback ports, a child process in its own process group that
-// dies with the test binary, sweeping of stale temp folders, log tails and a
-// raw XMPP stream probe (open a stream, read its features, STARTTLS).
+// logic (and the same for third-party peers such as tmux and slixmpp),
+// one server process's lifecycle (Daemon: start with retries, stop, kill,
+// restart, in its own process group that dies with the test binary),
+// free loopback ports, sweeping of stale temp folders, log tails, a raw
+// XMPP stream probe (open a stream, read its features, STARTTLS), a login
+// helper, and the checks and benchmarks every harness runs on its server.
 //
 // It knows no server's config, binaries or log format: each harness passes
-// in names, paths and ports. It is for tests only and must never listen on
+// in names, paths, ports and functions. It is for tests only, must not
+// import the client or the server under test, and must never listen on
 // anything but loopback.
 package servertest
 

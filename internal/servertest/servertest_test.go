@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -129,5 +130,13 @@ func TestSkipsWhenUnavailable(t *testing.T) {
 	t.Setenv(h.Env, "1")
 	if h.Skippable(unavailable) {
 		t.Error("Skippable with Env=1")
+	}
+}
+
+func TestFreshUserNamesDiffer(t *testing.T) {
+	a, pa := FreshUser(t, 1)
+	b, pb := FreshUser(t, 1)
+	if a == b || pa == pb || !strings.HasPrefix(a, "u1-testfreshusernamesdiffer"[:18]) || len(pa) != 24 {
+		t.Errorf("FreshUser = %q %q, %q %q", a, pa, b, pb)
 	}
 }

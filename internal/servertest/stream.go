@@ -2,6 +2,7 @@ package servertest
 
 import (
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -122,5 +123,19 @@ func ProbeStream(addr, domain string, cfg *tls.Config) error {
 		return fmt.Errorf("close stream: %w", err)
 	}
 	_, _ = io.Copy(io.Discard, conn) // until the server hangs up
+	return nil
+}
+
+// ProbeClientPorts checks that the STARTTLS port at addr and the direct
+// TLS port at direct (with a handshake against pool) both answer a stream
+// open to domain with features.
+func ProbeClientPorts(addr, direct, domain string, pool *x509.CertPool) error {
+	if err := ProbeStream(addr, domain, nil); err != nil {
+		return err
+	}
+	cfg := &tls.Config{RootCAs: pool, ServerName: domain}
+	if err := ProbeStream(direct, domain, cfg); err != nil {
+		return fmt.Errorf("direct TLS port: %w", err)
+	}
 	return nil
 }
