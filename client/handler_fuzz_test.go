@@ -201,7 +201,7 @@ type rig struct {
 
 func newRig(t testing.TB, tune ...func(*Config)) *rig {
 	t.Helper()
-	cfg := Config{JID: jid.MustParse(ourFull), Password: "x"}
+	cfg := Config{JID: jid.MustParse(ourFull), Password: "x", Lang: "en"}
 	for _, f := range tune {
 		f(&cfg)
 	}

@@ -211,7 +211,7 @@ func TestHandleMessageVariants(t *testing.T) {
 	}{
 		{`<message from='bob@example.net/r'><body>a</body><body xml:lang='de'>b</body></message>`,
 			func(m event.Message) string {
-				return want(m.Body == "a\nb" && m.Type == "normal", "bodies joined, type normal")
+				return want(m.Body == "a" && m.Type == "normal", "one body shown, type normal")
 			}},
 		{`<message from='bob@example.net/r' type='chat'><body>x</body><stanza-id xmlns='urn:xmpp:sid:0' id='s' by='bob@example.net'/></message>`,
 			func(m event.Message) string { return want(m.StanzaID == "", "stanza-id by someone else ignored") }},

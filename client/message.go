@@ -18,9 +18,10 @@ type inMessage struct {
 	From     string       `xml:"from,attr"`
 	To       string       `xml:"to,attr"`
 	Type     string       `xml:"type,attr"`
-	Body     []string     `xml:"body"`
+	Lang     string       `xml:"http://www.w3.org/XML/1998/namespace lang,attr"`
+	Body     []langText   `xml:"body"`
 	HTML     *xhtmlIM     `xml:"http://jabber.org/protocol/xhtml-im html"`
-	Subject  string       `xml:"subject"`
+	Subject  []langText   `xml:"subject"`
 	Thread   string       `xml:"thread"`
 	Delay    *delay       `xml:"urn:xmpp:delay delay"`
 	OriginID *sid         `xml:"urn:xmpp:sid:0 origin-id"`
@@ -71,6 +72,7 @@ func (r *rawInner) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 }
 
 type delay struct {
+	From  string `xml:"from,attr"`
 	Stamp string `xml:"stamp,attr"`
 }
 
@@ -120,13 +122,38 @@ func (h *handler) message(d *xml.Decoder) error {
 	}
 	outgoing := false
 	if fw := carbon(&m); fw != nil {
-		if !h.fromOwnAccount(m.From) {
-			return fmt.Errorf("carbon copy forged by %s", m.From)
+		if err := h.checkCarbon(m, *fw); err != nil {
+			return err
 		}
 		outgoing = m.Sent != nil
 		m = *fw
 	}
 	return h.emitMessage(m, outgoing)
+}
+
+// checkCarbon refuses a XEP-0280 carbon unless our own account sent it
+// and the copy is of a message of ours: a sent carbon's message must be
+// from our account, a received one's addressed to it. Otherwise a server
+// (or a bug in one) could put words in our mouth.
+func (h *handler) checkCarbon(outer, inner inMessage) error {
+	if !h.fromOwnAccount(outer.From) {
+		return fmt.Errorf("carbon copy forged by %s", outer.From)
+	}
+	if outer.Sent != nil && !h.isOwnAccount(inner.From) {
+		return fmt.Errorf("sent carbon of a message from %q, not from our account", inner.From)
+	}
+	if outer.Sent == nil && !h.isOwnAccount(inner.To) {
+		return fmt.Errorf("received carbon of a message to %q, not to our account", inner.To)
+	}
+	return nil
+}
+
+// isOwnAccount reports whether s is our account's bare JID or one of its
+// full JIDs. Unlike fromOwnAccount, an empty s is not ours: inside a
+// forwarded message nothing is blanked.
+func (h *handler) isOwnAccount(s string) bool {
+	j, err := jid.Parse(s)
+	return err == nil && j.Bare().Equal(h.e.cfg.JID.Bare())
 }
 
 // carbon returns the forwarded message of a XEP-0280 carbon, or nil.
@@ -148,8 +175,9 @@ func (h *handler) emitMessage(m inMessage, outgoing bool) error {
 		h.e.emit(event.Error{Header: event.At(h.e.account), Context: "message to " + from.String() + " failed", Text: m.Error.String(), From: from.String()})
 		return nil
 	}
-	body := strings.Join(m.Body, "\n")
-	if body == "" && m.Subject == "" {
+	body := pickLang(m.Body, m.Lang, h.e.cfg.Lang)
+	subject := pickLang(m.Subject, m.Lang, h.e.cfg.Lang)
+	if body == "" && subject == "" {
 		return nil // chat states, receipts and other body-less payloads
 	}
 	peer := from.Bare().String()
@@ -164,7 +192,7 @@ func (h *handler) emitMessage(m inMessage, outgoing bool) error {
 	ev := event.Message{
 		Header: event.Header{Time: now, Account: h.e.account}, Outgoing: outgoing,
 		From: from.String(), To: m.To, Peer: peer, ID: m.ID, Type: orDefault(m.Type, "normal"),
-		Thread: m.Thread, Subject: m.Subject, Body: body, Stamp: now,
+		Thread: m.Thread, Subject: subject, Body: body, Stamp: now,
 	}
 	if m.OriginID != nil {
 		ev.OriginID = m.OriginID.ID
@@ -173,17 +201,50 @@ func (h *handler) emitMessage(m inMessage, outgoing bool) error {
 		ev.XHTML = m.HTML.Bodies[0].Inner
 	}
 	for _, s := range m.StanzaID {
-		if s.By == h.e.account {
+		if h.isOurs(s.By) {
 			ev.StanzaID = s.ID
 		}
 	}
-	if m.Delay != nil {
-		if t, ok := saneStamp(m.Delay.Stamp, now); ok {
-			ev.Stamp, ev.Delayed = t, true
-		}
-	}
+	h.placeByDelay(&ev, m.Delay, now)
 	h.e.emit(ev)
 	return nil
+}
+
+// isOurs reports whether by names our account (XEP-0359 stanza-ids our
+// server gives our archive) exactly, without resource.
+func (h *handler) isOurs(by string) bool {
+	j, err := jid.Parse(by)
+	return err == nil && j.Equal(h.e.cfg.JID.Bare())
+}
+
+// placeByDelay applies a XEP-0203 delay. Only a message our own server (or
+// our account's archive) stored and delivered late is placed at its stamp;
+// any other sender can write any stamp, so a live message keeps its
+// arrival time and the claimed stamp is kept as Claimed, metadata only.
+func (h *handler) placeByDelay(ev *event.Message, d *delay, now time.Time) {
+	if d == nil {
+		return
+	}
+	t, ok := saneStamp(d.Stamp, now)
+	if !ok {
+		return
+	}
+	if !h.fromStorage(d.From) {
+		ev.Claimed = t
+		return
+	}
+	ev.Stamp, ev.Delayed = t, true
+}
+
+// fromStorage reports whether a delay's from attribute is our server's
+// domain or our bare JID: offline storage or our archive.
+func (h *handler) fromStorage(from string) bool {
+	j, err := jid.Parse(from)
+	if err != nil {
+		return false
+	}
+	own := h.e.cfg.JID
+	return j.Equal(own.Domain()) || j.Equal(own.Bare())
 }
 
 // saneStamp parses a XEP-0082 timestamp and accepts it only if it is not
