@@ -225,6 +225,9 @@ func (g *streamGuard) openBang(b byte) {
 func (g *streamGuard) startTag(out []byte, empty bool) []byte {
 	switch {
 	case empty:
+		if g.depth+1-2 > g.lim.maxDepth && !g.dropping {
+			out = g.overflow(out, fmt.Sprintf("stanza nested deeper than the limit (%d levels)", g.lim.maxDepth))
+		}
 	case g.depth == 1 && g.isStreamHeader() && g.restarts < maxRestarts:
 		g.restarts++ // a restarted stream: a new decoder reads it as its root
 	default:

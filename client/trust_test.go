@@ -133,3 +133,48 @@ func TestEnvLang(t *testing.T) {
 		}
 	}
 }
+
+// The handler counts names and depth too, and says once per session that
+// it dropped stanzas for their size, however many it drops.
+func TestHandleLimitsReportedOnce(t *testing.T) {
+	r := newRig(t, func(c *Config) { c.MaxStanza, c.MaxDepth = 300, 8 })
+	r.feed(t, `<message from='bob@example.net/r' type='chat'><body>x</body>`+strings.Repeat("<a>", 9)+strings.Repeat("</a>", 9)+`</message>`)
+	ev := one[event.Error](t, r)
+	if ev.Context != "dropped message from bob@example.net/r" || !strings.Contains(ev.Text, "deeper than the limit") {
+		t.Errorf("deep stanza: %+v", ev)
+	}
+	for _, raw := range []string{
+		`<message from='bob@example.net/r' type='chat'><body>x</body><` + strings.Repeat("n", 400) + `/></message>`,
+		`<message from='bob@example.net/r' type='chat'><body>x</body><x xmlns='` + strings.Repeat("u", 400) + `'/></message>`,
+		`<presence from='carol@example.net/r'>` + strings.Repeat("<a>", 9) + strings.Repeat("</a>", 9) + `</presence>`,
+		`<dropped xmlns='urn:x-chat:guard' stanza='message' from='bob@example.net/r' reason='stanza larger than the limit (300 bytes)'/>`,
+	} {
+		r.feed(t, raw)
+		none(t, r)
+	}
+	// Within the limits, at the deepest allowed, all is well.
+	r.feed(t, `<message from='bob@example.net/r' type='chat'><body>fine</body>`+strings.Repeat("<a>", 7)+strings.Repeat("</a>", 7)+`</message>`)
+	if m := one[event.Message](t, r); m.Body != "fine" {
+		t.Errorf("message within the limits: %+v", m)
+	}
+	if r.e.newHandler(r.s).dropped != 0 {
+		t.Error("a new session's handler starts with drops counted")
+	}
+}
+
+// The element the stream guard puts in place of a dropped stanza is
+// reported with what it says.
+func TestHandleGuardDropReported(t *testing.T) {
+	r := newRig(t)
+	r.feed(t, `<dropped xmlns='urn:x-chat:guard' stanza='iq' from='mallory@evil.example/x' reason='stanza nested deeper than the limit (64 levels)'/>`)
+	ev := one[event.Error](t, r)
+	if ev.Context != "dropped iq from mallory@evil.example/x" || ev.From != "mallory@evil.example/x" ||
+		!strings.HasPrefix(ev.Text, "stanza nested deeper than the limit (64 levels)") {
+		t.Errorf("guard drop: %+v", ev)
+	}
+	r = newRig(t)
+	r.feed(t, `<dropped xmlns='urn:x-chat:guard' stanza='' from='' reason='stanza larger than the limit (1048576 bytes)'/>`)
+	if ev := one[event.Error](t, r); ev.Context != "dropped a stanza from the server" {
+		t.Errorf("guard drop without a start tag: %+v", ev)
+	}
+}
