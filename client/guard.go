@@ -83,13 +83,52 @@ func newStreamGuard(lim guardLimits) *streamGuard { return &streamGuard{lim: lim
 // feed lexes in and appends to out what the decoder may see. After an
 // error, feed returns out unchanged and the error again.
 func (g *streamGuard) feed(out, in []byte) ([]byte, error) {
-	for _, b := range in {
-		if g.err != nil {
-			break
+	for len(in) > 0 && g.err == nil {
+		if n := g.plain(in); n > 1 {
+			out = g.bulk(out, in[:n])
+			in = in[n:]
+			continue
 		}
-		out = g.byte(out, b)
+		out = g.byte(out, in[0])
+		in = in[1:]
 	}
 	return out, g.err
+}
+
+// plain returns how many bytes at the start of in leave the lexer as it
+// is: text up to the next '<', an attribute value up to its quote.
+func (g *streamGuard) plain(in []byte) int {
+	var stop byte
+	switch g.st {
+	case lexText:
+		stop = '<'
+	case lexAttrValue:
+		stop = g.quote
+	default:
+		return 0
+	}
+	if i := bytes.IndexByte(in, stop); i >= 0 {
+		return i
+	}
+	return len(in)
+}
+
+// bulk is byte for a run of bytes plain found.
+func (g *streamGuard) bulk(out, run []byte) []byte {
+	if g.st == lexText && g.depth < 2 {
+		n := min(len(run), g.lim.maxBytes-g.textRun)
+		g.textRun += n
+		return append(out, run[:n]...)
+	}
+	if g.dropping {
+		return out
+	}
+	g.held = append(g.held, run...)
+	g.size += len(run)
+	if g.size > g.lim.maxBytes {
+		out = g.overflow(out, fmt.Sprintf("stanza larger than the limit (%d bytes)", g.lim.maxBytes))
+	}
+	return out
 }
 
 // holding reports whether the current byte belongs to markup or a stanza
