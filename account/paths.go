@@ -45,3 +45,17 @@ func xdgDir(getenv func(string) string, name, fallback string) (string, error) {
 	}
 	return filepath.Join(home, fallback), nil
 }
+
+// PrivateDir creates dir (and missing parents) with mode 0700, and makes
+// it 0700 if it exists with a wider mode: the config and data folders hold
+// messages, keys and settings that are nobody else's to read, whatever the
+// umask and whatever an earlier version left.
+func PrivateDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return fmt.Errorf("make %s private: %w", dir, err)
+	}
+	return nil
+}

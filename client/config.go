@@ -27,7 +27,13 @@ type Config struct {
 	DialTimeout  time.Duration // dial, TLS, SASL and bind together (default 30s)
 	MinBackoff   time.Duration // first reconnect wait (default 1s)
 	MaxBackoff   time.Duration // longest reconnect wait (default 5m)
-	MaxStanza    int           // bytes of text in one stanza before it is dropped (default 1 MiB)
+	MaxStanza    int           // bytes of one stanza, markup included, before it is dropped (default 1 MiB)
+	MaxDepth     int           // levels of elements nested inside one stanza before it is dropped (default 64)
+
+	// Lang is the user's language (a BCP 47 tag such as "de-AT"): of a
+	// message sent in several languages, the version shown. Empty means
+	// the one from LC_ALL, LC_MESSAGES or LANG.
+	Lang string
 }
 
 func (c *Config) applyDefaults() {
@@ -43,6 +49,12 @@ func (c *Config) applyDefaults() {
 	def(&c.MaxBackoff, 5*time.Minute)
 	if c.MaxStanza <= 0 {
 		c.MaxStanza = 1 << 20
+	}
+	if c.MaxDepth <= 0 {
+		c.MaxDepth = 64
+	}
+	if c.Lang == "" {
+		c.Lang = defaultLang()
 	}
 }
 

@@ -22,6 +22,14 @@
 // not checked against their sender (roster.go and message.go drop those not
 // from our own account).
 //
+// What the server sends is read through a stream guard (guard.go) before
+// mellium's XML decoder sees it: each stanza is held until complete and
+// dropped, without being kept, once it passes MaxStanza bytes or MaxDepth
+// levels, so a hostile server cannot make the decoder hold gigabytes.
+// What a peer claims is checked before it is believed: carbons must copy
+// our own messages, and only delay stamps from our own server or archive
+// place a message in the past (message.go).
+//
 // This package must not import the UI, storage or the command table: it
 // knows nothing of screens or SQLite, only of the stream.
 package client

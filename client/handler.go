@@ -2,6 +2,7 @@ package client
 
 import (
 	"encoding/xml"
+	"errors"
 	"fmt"
 
 	"mellium.im/xmlstream"
@@ -24,6 +25,8 @@ var iqHandlers = map[xml.Name]iqHandler{
 type handler struct {
 	e *Engine
 	s *session
+
+	dropped int // stanzas dropped for passing a limit; the first is reported
 }
 
 func (e *Engine) newHandler(s *session) *handler { return &handler{e: e, s: s} }
@@ -33,8 +36,13 @@ func (e *Engine) newHandler(s *session) *handler { return &handler{e: e, s: s} }
 // reported as events and dropped.
 func (h *handler) handle(t xmlstream.TokenReadEncoder, start *xml.StartElement) error {
 	h.s.touch()
+	if start.Name.Space == nsGuard && start.Name.Local == "dropped" {
+		// The stream guard (guard.go) dropped a stanza before the decoder.
+		h.tooBig(attrValue(*start, "stanza"), attrValue(*start, "from"), attrValue(*start, "reason"))
+		return nil
+	}
 	// The decoder must see the start element too, or it rejects the end.
-	limited := &limitReader{r: xmlstream.MultiReader(xmlstream.Token(*start), t), left: h.e.cfg.MaxStanza}
+	limited := &limitReader{r: xmlstream.MultiReader(xmlstream.Token(*start), t), left: h.e.cfg.MaxStanza, maxDepth: h.e.cfg.MaxDepth + 1}
 	d := xml.NewTokenDecoder(limited)
 	var err error
 	switch start.Name.Local {
@@ -45,6 +53,10 @@ func (h *handler) handle(t xmlstream.TokenReadEncoder, start *xml.StartElement) 
 	case "iq":
 		err = h.iq(t, d, *start)
 	}
+	if limited.err != nil {
+		h.tooBig(start.Name.Local, attrValue(*start, "from"), limited.err.Error())
+		return nil
+	}
 	if err != nil && h.s.ctx.Err() == nil && !h.s.isClosing() {
 		from := attrValue(*start, "from")
 		h.e.emitError(fmt.Sprintf("dropped %s from %s", start.Name.Local, orServer(from)), err, from)
@@ -52,27 +64,74 @@ func (h *handler) handle(t xmlstream.TokenReadEncoder, start *xml.StartElement) 
 	return nil
 }
 
-// limitReader fails once a stanza's text and attributes pass a size, so
-// that one oversized stanza is dropped instead of being held in memory.
+// tooBig reports the first stanza of the session dropped for its size or
+// depth; later ones are only counted, so that a flood of them cannot
+// flood the user too.
+func (h *handler) tooBig(kind, from, reason string) {
+	h.dropped++
+	if h.dropped > 1 || h.s.ctx.Err() != nil || h.s.isClosing() {
+		return
+	}
+	h.e.emitError(fmt.Sprintf("dropped %s from %s", orDefault(kind, "a stanza"), orServer(from)),
+		fmt.Errorf("%s; any more on this connection are dropped without notice", reason), from)
+}
+
+// limitReader fails once a stanza passes a budget of bytes (element and
+// attribute names, namespaces where they change, attribute values, text,
+// comments) or of depth, so that an oversized stanza is dropped instead of
+// being decoded. The stream guard has bounded the raw bytes already; this
+// bounds what the decoders make of them.
 type limitReader struct {
-	r    xml.TokenReader
-	left int
+	r        xml.TokenReader
+	left     int
+	maxDepth int
+	spaces   []string // namespace of each open element
+	err      error
 }
 
 func (l *limitReader) Token() (xml.Token, error) {
-	tok, err := l.r.Token()
-	switch t := tok.(type) {
-	case xml.CharData:
-		l.left -= len(t)
-	case xml.StartElement:
-		for _, a := range t.Attr {
-			l.left -= len(a.Value) + len(a.Name.Local)
-		}
+	if l.err != nil {
+		return nil, l.err
 	}
-	if l.left < 0 {
-		return nil, fmt.Errorf("stanza larger than the limit")
+	tok, err := l.r.Token()
+	l.count(tok)
+	if l.err != nil {
+		return nil, l.err
 	}
 	return tok, err
+}
+
+func (l *limitReader) count(tok xml.Token) {
+	switch t := tok.(type) {
+	case xml.StartElement:
+		l.left -= len(t.Name.Local)
+		if n := len(l.spaces); n == 0 || l.spaces[n-1] != t.Name.Space {
+			l.left -= len(t.Name.Space)
+		}
+		for _, a := range t.Attr {
+			l.left -= len(a.Name.Space) + len(a.Name.Local) + len(a.Value)
+		}
+		l.spaces = append(l.spaces, t.Name.Space)
+		if len(l.spaces) > l.maxDepth {
+			l.err = fmt.Errorf("stanza nested deeper than the limit (%d levels)", l.maxDepth-1)
+			return
+		}
+	case xml.EndElement:
+		if n := len(l.spaces); n > 0 {
+			l.spaces = l.spaces[:n-1]
+		}
+	case xml.CharData:
+		l.left -= len(t)
+	case xml.Comment:
+		l.left -= len(t)
+	case xml.ProcInst:
+		l.left -= len(t.Target) + len(t.Inst)
+	case xml.Directive:
+		l.left -= len(t)
+	}
+	if l.left < 0 {
+		l.err = errors.New("stanza larger than the limit once decoded")
+	}
 }
 
 func attrValue(start xml.StartElement, name string) string {

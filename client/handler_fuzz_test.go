@@ -36,6 +36,7 @@ var fuzzStarts = []string{
 	`<iq from='mallory@evil.example/x' type='set' id='f1'>`,
 	`<iq from='example.org' type='get' id='f1'>`,
 	`<iq from='bob@example.net/r' type='get' id='f1'>`,
+	`<dropped xmlns='urn:x-chat:guard' stanza='message' from='bob@example.net/r' reason='too big'>`,
 }
 
 // fuzzStanza wraps inner in the start tag kind selects; ownFrom reports
@@ -107,6 +108,12 @@ var fuzzSeeds = []struct {
 	{14, `<query xmlns='jabber:iq:last'/>`},
 	{10, ``},
 	{10, `text`},
+	{0, `<body xml:lang='de'>hallo</body><body>hello</body><body xml:lang='en-GB'>hullo</body>`},
+	{0, `<body>x</body><delay xmlns='urn:xmpp:delay' from='bob@example.net' stamp='2002-09-10T23:08:25Z'/>`},
+	{1, `<sent xmlns='urn:xmpp:carbons:2'><forwarded xmlns='urn:xmpp:forward:0'><message xmlns='jabber:client' from='bob@example.net/r' to='carol@example.net'><body>x</body></message></forwarded></sent>`},
+	{1, `<received xmlns='urn:xmpp:carbons:2'><forwarded xmlns='urn:xmpp:forward:0'><message xmlns='jabber:client' from='bob@example.net/r' to='mallory@evil.example'><body>x</body></message></forwarded></received>`},
+	{0, `<body>x</body>` + strings.Repeat("<a>", 70) + strings.Repeat("</a>", 70)},
+	{15, ``},
 }
 
 // FuzzHandle feeds arbitrary stanza content to the handler: it must never
@@ -192,16 +199,18 @@ const (
 	ourFull = ourBare + "/res"
 )
 
-// rig is an engine and a session with just what the handler touches.
+// rig is an engine and a session with just what the handler touches,
+// and the session's handler, which sees every stanza fed.
 type rig struct {
 	e  *Engine
 	s  *session
+	h  *handler
 	ch chan event.Event
 }
 
 func newRig(t testing.TB, tune ...func(*Config)) *rig {
 	t.Helper()
-	cfg := Config{JID: jid.MustParse(ourFull), Password: "x"}
+	cfg := Config{JID: jid.MustParse(ourFull), Password: "x", Lang: "en"}
 	for _, f := range tune {
 		f(&cfg)
 	}
@@ -217,7 +226,7 @@ func newRig(t testing.TB, tune ...func(*Config)) *rig {
 		lastIn:  time.Now().Add(-time.Hour),
 		closing: make(chan struct{}), flushed: make(chan struct{}),
 	}
-	return &rig{e: e, s: s, ch: ch}
+	return &rig{e: e, s: s, h: e.newHandler(s), ch: ch}
 }
 
 // fakeStream is the TokenReadEncoder Serve hands to the handler: it reads
@@ -273,7 +282,7 @@ func (r *rig) handleRaw(raw string) (string, error) {
 	}
 	f := &fakeStream{TokenReader: xmlstream.InnerElement(d)}
 	f.enc = xml.NewEncoder(&f.out)
-	herr := r.e.newHandler(r.s).handle(f, &start)
+	herr := r.h.handle(f, &start)
 	if err := f.enc.Flush(); err != nil {
 		return "", err
 	}

@@ -18,9 +18,10 @@ type inMessage struct {
 	From     string       `xml:"from,attr"`
 	To       string       `xml:"to,attr"`
 	Type     string       `xml:"type,attr"`
-	Body     []string     `xml:"body"`
+	Lang     string       `xml:"http://www.w3.org/XML/1998/namespace lang,attr"`
+	Body     []langText   `xml:"body"`
 	HTML     *xhtmlIM     `xml:"http://jabber.org/protocol/xhtml-im html"`
-	Subject  string       `xml:"subject"`
+	Subject  []langText   `xml:"subject"`
 	Thread   string       `xml:"thread"`
 	Delay    *delay       `xml:"urn:xmpp:delay delay"`
 	OriginID *sid         `xml:"urn:xmpp:sid:0 origin-id"`
@@ -71,6 +72,7 @@ func (r *rawInner) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 }
 
 type delay struct {
+	From  string `xml:"from,attr"`
 	Stamp string `xml:"stamp,attr"`
 }
 
@@ -120,8 +122,8 @@ func (h *handler) message(d *xml.Decoder) error {
 	}
 	outgoing := false
 	if fw := carbon(&m); fw != nil {
-		if !h.fromOwnAccount(m.From) {
-			return fmt.Errorf("carbon copy forged by %s", m.From)
+		if err := h.checkCarbon(m, *fw); err != nil {
+			return err
 		}
 		outgoing = m.Sent != nil
 		m = *fw
@@ -148,8 +150,9 @@ func (h *handler) emitMessage(m inMessage, outgoing bool) error {
 		h.e.emit(event.Error{Header: event.At(h.e.account), Context: "message to " + from.String() + " failed", Text: m.Error.String(), From: from.String()})
 		return nil
 	}
-	body := strings.Join(m.Body, "\n")
-	if body == "" && m.Subject == "" {
+	body := pickLang(m.Body, m.Lang, h.e.cfg.Lang)
+	subject := pickLang(m.Subject, m.Lang, h.e.cfg.Lang)
+	if body == "" && subject == "" {
 		return nil // chat states, receipts and other body-less payloads
 	}
 	peer := from.Bare().String()
@@ -164,7 +167,7 @@ func (h *handler) emitMessage(m inMessage, outgoing bool) error {
 	ev := event.Message{
 		Header: event.Header{Time: now, Account: h.e.account}, Outgoing: outgoing,
 		From: from.String(), To: m.To, Peer: peer, ID: m.ID, Type: orDefault(m.Type, "normal"),
-		Thread: m.Thread, Subject: m.Subject, Body: body, Stamp: now,
+		Thread: m.Thread, Subject: subject, Body: body, Stamp: now,
 	}
 	if m.OriginID != nil {
 		ev.OriginID = m.OriginID.ID
@@ -173,31 +176,13 @@ func (h *handler) emitMessage(m inMessage, outgoing bool) error {
 		ev.XHTML = m.HTML.Bodies[0].Inner
 	}
 	for _, s := range m.StanzaID {
-		if s.By == h.e.account {
+		if h.isOurs(s.By) {
 			ev.StanzaID = s.ID
 		}
 	}
-	if m.Delay != nil {
-		if t, ok := saneStamp(m.Delay.Stamp, now); ok {
-			ev.Stamp, ev.Delayed = t, true
-		}
-	}
+	h.placeByDelay(&ev, m.Delay, now)
 	h.e.emit(ev)
 	return nil
-}
-
-// saneStamp parses a XEP-0082 timestamp and accepts it only if it is not
-// in the future (beyond a minute of clock skew) nor before 1990: a garbage
-// or hostile stamp must not reorder a conversation.
-func saneStamp(s string, now time.Time) (time.Time, bool) {
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}, false
-	}
-	if t.After(now.Add(time.Minute)) || t.Year() < 1990 {
-		return time.Time{}, false
-	}
-	return t, true
 }
 
 func parseOr(s string, def jid.JID) (jid.JID, error) {

@@ -58,7 +58,7 @@ func (e *Engine) login(ctx context.Context) (*session, error) {
 	}
 	var cbTypes []string
 	features = append(features, channelBindingTypes(&cbTypes), recordingSASL(e.cfg.Password, &mech, &cbTypes), bindResource())
-	xs, err := xmpp.NewClientSession(ctx, e.cfg.JID, conn, features...)
+	xs, err := e.newClientSession(ctx, conn, direct, features...) // guardconn.go: stanza limits
 	if err != nil {
 		conn.Close()
 		return nil, classifyLoginError(err)

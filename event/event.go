@@ -76,7 +76,8 @@ type Message struct {
 	Body     string    // the text
 	XHTML    string    // XEP-0071: the XML inside the XHTML-IM <body>, unparsed; "" if none
 	Stamp    time.Time // when it was sent: the XEP-0203 delay if any and sane, else Time
-	Delayed  bool      // Stamp comes from a delay element (offline or archived)
+	Delayed  bool      // Stamp comes from a delay element of our server (offline storage or archive)
+	Claimed  time.Time // a sender's own delay stamp, not believed: metadata only, it does not place the message; zero if none
 	Error    string    // for type error: the condition and text
 }
 

@@ -3,6 +3,7 @@ package history
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -21,7 +22,7 @@ type Message struct {
 	Type     string    // chat, normal, …
 	Thread   string
 	StanzaID string // XEP-0359 stanza-id given by our server; de-duplicates
-	OriginID string // XEP-0359 origin-id given by the sender; de-duplicates
+	OriginID string // XEP-0359 origin-id given by the sender; de-duplicates our own messages only
 	Body     string
 	XHTML    string // XEP-0071: the XML inside the XHTML-IM body, if the message had one
 }
@@ -29,24 +30,31 @@ type Message struct {
 // columns is the select list scanMessage reads, in order.
 const columns = `id, account, peer, direction, stamp, received, from_jid, type, thread, stanza_id, origin_id, body, xhtml`
 
-// insertSQL stores a message unless one with the same origin-id (same
-// account, peer and direction) or the same stanza-id (same account and
-// peer) is already there. ON CONFLICT DO NOTHING ignores only those
-// uniqueness conflicts; unlike INSERT OR IGNORE it does not also swallow
-// NOT NULL or CHECK failures.
 const insertSQL = `INSERT INTO messages
 	(account, peer, direction, stamp, received, from_jid, type, thread, stanza_id, origin_id, body, xhtml)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-	ON CONFLICT DO NOTHING`
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
-// fillStanzaIDSQL records the server's stanza-id on a copy we already
-// stored without one (typically our own sent message, later seen again
-// through a carbon or the archive), so archive paging can find it.
-const fillStanzaIDSQL = `UPDATE OR IGNORE messages SET stanza_id = ?
-	WHERE account = ? AND peer = ? AND direction = ? AND origin_id = ? AND stanza_id = ''`
+// copyByStanzaIDSQL finds a stored copy of a message by the stanza-id our
+// server gave it (the same message delivered again, by the archive or a
+// carbon). The literal stanza_id <> ” lets SQLite use the partial index.
+const copyByStanzaIDSQL = `SELECT id, stanza_id FROM messages
+	WHERE account = ? AND peer = ? AND direction = ? AND stanza_id = ? AND body = ? AND stanza_id <> ''
+	LIMIT 1`
 
-// Append stores m and reports whether it was new: false means a copy with
-// the same origin-id or stanza-id was already stored.
+// copyByOriginIDSQL finds a stored copy of one of our own messages by the
+// origin-id we gave it. Never used for incoming messages: a peer chooses
+// its origin-ids, and two different messages may share one.
+const copyByOriginIDSQL = `SELECT id, stanza_id FROM messages
+	WHERE account = ? AND peer = ? AND origin_id = ? AND body = ? AND origin_id <> '' AND direction = 'out'
+	LIMIT 1`
+
+// fillStanzaIDSQL records the server's stanza-id on a copy we stored
+// without one (our sent message, seen again through the archive), so that
+// later copies are found by it.
+const fillStanzaIDSQL = `UPDATE messages SET stanza_id = ? WHERE id = ? AND stanza_id = ''`
+
+// Append stores m and reports whether it was new: false means a copy of
+// it was already stored (see insertMessage).
 func (s *Store) Append(ctx context.Context, m Message) (inserted bool, err error) {
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		inserted, err = insertMessage(ctx, tx, m)
@@ -58,24 +66,47 @@ func (s *Store) Append(ctx context.Context, m Message) (inserted bool, err error
 	return inserted, nil
 }
 
-// insertMessage inserts m within tx.
+// insertMessage inserts m within tx unless a copy of it is stored: one
+// with the same stanza-id from our server, or, for our own messages, the
+// same origin-id; in both cases with the same direction and body. Two
+// messages that differ are never merged, whatever ids they carry.
 func insertMessage(ctx context.Context, tx *sql.Tx, m Message) (bool, error) {
 	m = withDefaults(m)
-	dir := direction(m.Outgoing)
-	res, err := tx.ExecContext(ctx, insertSQL,
-		m.Account, m.Peer, dir, m.Stamp.UnixNano(), m.Received.UnixNano(),
+	found, err := findCopy(ctx, tx, m)
+	if err != nil || found {
+		return false, err
+	}
+	_, err = tx.ExecContext(ctx, insertSQL,
+		m.Account, m.Peer, direction(m.Outgoing), m.Stamp.UnixNano(), m.Received.UnixNano(),
 		m.From, m.Type, m.Thread, m.StanzaID, m.OriginID, m.Body, m.XHTML)
-	if err != nil {
+	return err == nil, err
+}
+
+// findCopy reports whether a copy of m is stored, filling in m's
+// stanza-id on a copy of our own message stored without one.
+func findCopy(ctx context.Context, tx *sql.Tx, m Message) (bool, error) {
+	var id int64
+	var stanzaID string
+	if m.StanzaID != "" {
+		err := tx.QueryRowContext(ctx, copyByStanzaIDSQL, m.Account, m.Peer, direction(m.Outgoing), m.StanzaID, m.Body).Scan(&id, &stanzaID)
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err == nil, err
+		}
+	}
+	if !m.Outgoing || m.OriginID == "" {
+		return false, nil
+	}
+	err := tx.QueryRowContext(ctx, copyByOriginIDSQL, m.Account, m.Peer, m.OriginID, m.Body).Scan(&id, &stanzaID)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return false, nil
+	case err != nil:
 		return false, err
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, err
+	if m.StanzaID != "" && stanzaID == "" {
+		_, err = tx.ExecContext(ctx, fillStanzaIDSQL, m.StanzaID, id)
 	}
-	if n == 0 && m.StanzaID != "" && m.OriginID != "" {
-		_, err = tx.ExecContext(ctx, fillStanzaIDSQL, m.StanzaID, m.Account, m.Peer, dir, m.OriginID)
-	}
-	return n > 0, err
+	return true, err
 }
 
 // Times are stored as int64 Unix nanoseconds, which cover 1678 to 2262.

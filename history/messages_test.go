@@ -56,18 +56,25 @@ func TestDedup(t *testing.T) {
 		m    Message
 		want bool
 	}{
-		{"first with origin-id", withIDs(msg(bob, 1, "a"), "o1", ""), true},
-		{"same origin-id again", withIDs(msg(bob, 2, "a again"), "o1", ""), false},
-		{"same origin-id with stanza-id", withIDs(msg(bob, 3, "a archived"), "o1", "s1"), false},
-		{"stanza-id now filled in", withIDs(msg(bob, 4, "a other"), "", "s1"), false},
-		{"same origin-id other peer", withIDs(msg("carol@example.org", 5, "c"), "o1", ""), true},
-		{"same origin-id other account", withAccount(withIDs(msg(bob, 6, "d"), "o1", ""), "zed@example.org"), true},
-		{"same origin-id other direction", outgoing(withIDs(msg(bob, 7, "e"), "o1", "")), true},
-		{"new stanza-id", withIDs(msg(bob, 8, "f"), "", "s2"), true},
-		{"same stanza-id", withIDs(msg(bob, 9, "f again"), "", "s2"), false},
-		{"same stanza-id new origin-id", withIDs(msg(bob, 10, "f other"), "o9", "s2"), false},
-		{"no ids", msg(bob, 11, "g"), true},
-		{"no ids, identical", msg(bob, 11, "g"), true},
+		// Incoming: only our server's stanza-id finds a copy.
+		{"incoming with origin-id", withIDs(msg(bob, 1, "PAY 10 EUR"), "o1", "s1"), true},
+		{"same origin-id, other stanza-id and body", withIDs(msg(bob, 2, "CORRECTION: PAY 1000 EUR"), "o1", "s2"), true},
+		{"same origin-id and body, other stanza-id", withIDs(msg(bob, 3, "PAY 10 EUR"), "o1", "s3"), true},
+		{"same origin-id, no stanza-id", withIDs(msg(bob, 4, "PAY 10 EUR"), "o1", ""), true},
+		{"same stanza-id and body", withIDs(msg(bob, 5, "PAY 10 EUR"), "o1", "s1"), false},
+		{"same stanza-id and body, no origin-id", withIDs(msg(bob, 6, "PAY 10 EUR"), "", "s1"), false},
+		{"same stanza-id, other body", withIDs(msg(bob, 7, "something else"), "", "s1"), true},
+		{"same stanza-id other peer", withIDs(msg("carol@example.org", 8, "PAY 10 EUR"), "o1", "s1"), true},
+		{"same stanza-id other account", withAccount(withIDs(msg(bob, 9, "PAY 10 EUR"), "o1", "s1"), "zed@example.org"), true},
+		{"same stanza-id other direction", outgoing(withIDs(msg(bob, 10, "PAY 10 EUR"), "", "s1")), true},
+		// Our own: origin-id finds a copy too, and lends it the stanza-id.
+		{"sent", outgoing(withIDs(msg(bob, 11, "mine"), "m1", "")), true},
+		{"sent, again", outgoing(withIDs(msg(bob, 12, "mine"), "m1", "")), false},
+		{"sent, archived copy", outgoing(withIDs(msg(bob, 13, "mine"), "m1", "s9")), false},
+		{"sent, by stanza-id now filled in", outgoing(withIDs(msg(bob, 14, "mine"), "", "s9")), false},
+		{"sent, same origin-id other body", outgoing(withIDs(msg(bob, 15, "not mine"), "m1", "")), true},
+		{"no ids", msg(bob, 16, "g"), true},
+		{"no ids, identical", msg(bob, 16, "g"), true},
 	}
 	for _, c := range cases {
 		got, err := s.Append(ctx, c.m)
@@ -82,12 +89,14 @@ func TestDedup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"a", "e", "f", "g", "g"}
+	want := []string{"PAY 10 EUR", "CORRECTION: PAY 1000 EUR", "PAY 10 EUR", "PAY 10 EUR", "something else", "PAY 10 EUR", "mine", "not mine", "g", "g"}
 	if !equal(bodies(ms), want) {
 		t.Errorf("stored %q, want %q", bodies(ms), want)
 	}
-	if ms[0].StanzaID != "s1" {
-		t.Errorf("stanza-id of the first copy %q, want s1 filled in from the archived copy", ms[0].StanzaID)
+	for _, m := range ms {
+		if m.Body == "mine" && m.StanzaID != "s9" {
+			t.Errorf("stanza-id of our sent message %q, want s9 filled in from the archived copy", m.StanzaID)
+		}
 	}
 }
 

@@ -59,4 +59,14 @@ CREATE TABLE roster_items (
 `,
 	// 2: the XHTML-IM version of a message, so rich text survives a restart.
 	`ALTER TABLE messages ADD COLUMN xhtml TEXT NOT NULL DEFAULT '';`,
+	// 3: de-duplication no longer by unique indexes, which merged two
+	// different messages that shared an origin-id (anyone can pick one):
+	// insertMessage finds a stored copy by our server's stanza-id, or by
+	// origin-id for our own messages only, and only with the same body.
+	`
+DROP INDEX messages_origin_id;
+DROP INDEX messages_stanza_id;
+CREATE INDEX messages_stanza_id ON messages (account, peer, stanza_id) WHERE stanza_id <> '';
+CREATE INDEX messages_origin_id ON messages (account, peer, origin_id) WHERE origin_id <> '' AND direction = 'out';
+`,
 }

@@ -57,7 +57,7 @@ func TestWriterCloseFlushes(t *testing.T) {
 	s := openTemp(t)
 	w := NewWriter(s, nil)
 	for i := 0; i < 100; i++ {
-		w.Append(withIDs(msg("bob@example.org", i, fmt.Sprint(i)), fmt.Sprint("o", i%50), ""))
+		w.Append(withIDs(msg("bob@example.org", i, fmt.Sprint(i%50)), "", fmt.Sprint("s", i%50)))
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
@@ -66,7 +66,7 @@ func TestWriterCloseFlushes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The second 50 repeat the origin-ids of the first 50.
+	// The second 50 are copies of the first 50 (same stanza-id and body).
 	if len(ms) != 50 || ms[49].Body != "49" {
 		t.Fatalf("after Close: %d messages stored, want 50 (0..49)", len(ms))
 	}

@@ -10,7 +10,9 @@ package sqlitedb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -23,9 +25,12 @@ import (
 const busyTimeoutMS = 10000
 
 // Open opens (creating if needed) the database at path and applies the
-// migrations it has not seen yet (see migrate). Parent directories are
-// created with mode 0700. A database written by a newer version of the
-// program is refused. It returns the database and its absolute path.
+// migrations it has not seen yet (see migrate). The databases hold
+// messages, keys and credentials, so whatever the umask and whatever
+// exists already, the database's folder is made mode 0700 (missing parents
+// are created 0700) and the database and its -wal and -shm files 0600. A
+// database written by a newer version of the program is refused. It
+// returns the database and its absolute path.
 //
 // Errors are not wrapped with the path: callers say which database failed.
 func Open(ctx context.Context, path string, migrations []string) (db *sql.DB, abs string, err error) {
@@ -33,7 +38,7 @@ func Open(ctx context.Context, path string, migrations []string) (db *sql.DB, ab
 	if err != nil {
 		return nil, "", err
 	}
-	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
+	if err := private(abs); err != nil {
 		return nil, "", err
 	}
 	db, err = sql.Open("sqlite", dsn(abs))
@@ -48,7 +53,47 @@ func Open(ctx context.Context, path string, migrations []string) (db *sql.DB, ab
 		db.Close()
 		return nil, "", err
 	}
+	// SQLite gives the -wal and -shm files it creates the database's mode;
+	// make sure of it.
+	if err := privateFiles(abs); err != nil {
+		db.Close()
+		return nil, "", err
+	}
 	return db, abs, nil
+}
+
+// private makes the folder of the database at abs 0700 and the database
+// and its companion files 0600, creating the folder and an empty database
+// file (which SQLite takes as a new database) if missing. Creating the
+// file here, not in SQLite, is what keeps the umask out of it.
+func private(abs string) error {
+	dir := filepath.Dir(abs)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return fmt.Errorf("make %s private: %w", dir, err)
+	}
+	f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return privateFiles(abs)
+}
+
+// privateFiles chmods the database at abs and its -wal and -shm files, if
+// present, to 0600.
+func privateFiles(abs string) error {
+	for _, p := range []string{abs, abs + "-wal", abs + "-shm", abs + "-journal"} {
+		err := os.Chmod(p, 0o600)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("make %s private: %w", p, err)
+		}
+	}
+	return nil
 }
 
 // dsn builds a file: URI for abs so that any character in the path ('?',
