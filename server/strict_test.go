@@ -40,8 +40,8 @@ type strictChecker struct {
 	d      *xml.Decoder
 	stack  []xml.Name          // open elements, as written
 	scopes []map[string]string // prefix → namespace declared on each open element
-	offset int64 // where the current token starts
-	ended  bool // the root element has closed
+	offset int64               // where the current token starts
+	ended  bool                // the root element has closed
 }
 
 func (c *strictChecker) token(tok xml.Token) error {
