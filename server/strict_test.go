@@ -19,19 +19,26 @@ import (
 // input may end between two tokens with elements still open (a stream the
 // server has not closed), but not in the middle of one.
 func checkStrict(b []byte) error {
+	_, err := strictDocument(b)
+	return err
+}
+
+// strictDocument is checkStrict that also reports whether the root
+// element was closed.
+func strictDocument(b []byte) (complete bool, err error) {
 	c := &strictChecker{d: xml.NewDecoder(bytes.NewReader(b))}
 	c.d.Strict = true
 	for {
 		c.offset = c.d.InputOffset()
 		tok, err := c.d.RawToken()
 		if errors.Is(err, io.EOF) {
-			return nil
+			return c.ended, nil
 		}
 		if err != nil {
-			return fmt.Errorf("at byte %d: %w", c.d.InputOffset(), err)
+			return false, fmt.Errorf("at byte %d: %w", c.d.InputOffset(), err)
 		}
 		if err := c.token(tok); err != nil {
-			return fmt.Errorf("at byte %d: %w", c.d.InputOffset(), err)
+			return false, fmt.Errorf("at byte %d: %w", c.d.InputOffset(), err)
 		}
 	}
 }
