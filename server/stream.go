@@ -175,7 +175,7 @@ func (r *stanzaReader) token() (xml.Token, error) {
 		return nil, errStream("not-well-formed", "%s", syn.Msg)
 	case err == io.EOF:
 		return nil, io.ErrUnexpectedEOF
-	case r.in.err != nil && err == r.in.err:
+	case r.in.err != nil && errors.Is(err, r.in.err):
 		return nil, err // the connection failed or timed out
 	}
 	// What is left are the decoder's own refusals, which are not
