@@ -1,9 +1,12 @@
 package server
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestIQRequestNeedsIDAndOnePayload: an IQ get or set with no id, or with
@@ -158,4 +161,31 @@ func readStanza(t *testing.T, s string) *node {
 // wrapStream puts stanzas inside a stream header as the server writes it.
 func wrapStream(stanzas []byte) []byte {
 	return append(streamHeader("localhost", "", "id"), stanzas...)
+}
+
+// TestRoutedManyNamespacedAttributes: a message with 30 namespaced
+// attributes, routed from alice to bob, reaches bob as XML that the strict
+// checker and expat both accept: the bytes on bob's connection are checked,
+// not a re-serialisation.
+func TestRoutedManyNamespacedAttributes(t *testing.T) {
+	ts := startServer(t)
+	bob := ts.raw(t, "bob", "b")
+	alice := ts.raw(t, "alice", "a")
+	alice.write("<message to='bob@localhost/b' id='many'" + manyNamespacedAttrs(30) + "><body" + manyNamespacedAttrs(30) + ">hi</body></message>")
+	wire := make([]byte, bob.r.in.r.Buffered())
+	_, _ = io.ReadFull(bob.r.in.r, wire)
+	buf := make([]byte, 4096)
+	for !bytes.Contains(wire, []byte("</message>")) {
+		_ = bob.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+		n, err := bob.conn.Read(buf)
+		if err != nil {
+			t.Fatalf("reading bob's stream: %v; got %q", err, wire)
+		}
+		wire = append(wire, buf[:n]...)
+	}
+	doc := append([]byte("<stream:stream xmlns='"+nsClient+"' xmlns:stream='"+nsStream+"'>"), wire...)
+	if err := checkStrict(doc); err != nil {
+		t.Fatalf("%v in\n%s", err, wire)
+	}
+	expatAccepts(t, append(doc, "</stream:stream>"...))
 }
