@@ -13,7 +13,8 @@ import (
 )
 
 // GenerateCertificate makes a self-signed ECDSA P-256 certificate valid for
-// a year, for domain and for localhost, 127.0.0.1 and ::1.
+// a year, for domain and for localhost, 127.0.0.1 and ::1. KeepCertificate
+// keeps one across restarts.
 func GenerateCertificate(domain string) (tls.Certificate, error) {
 	names := []string{domain}
 	if domain != "localhost" {

@@ -112,7 +112,6 @@ func (c *conn) openStream() error {
 		to = j.String()
 	}
 	out := streamHeader(c.srv.domain, to, randomID())
-	c.sentHead = true
 	if h.to != "" {
 		if d, err := normalizeDomain(h.to); err != nil || d != c.srv.domain {
 			return errStream("host-unknown", "this server serves %s only", c.srv.domain)
@@ -123,6 +122,7 @@ func (c *conn) openStream() error {
 		out = f.appendTo(out, nsClient)
 	}
 	out = append(out, "</stream:features>"...)
+	c.sentHead = true // the error of a failed write goes nowhere anyway
 	return c.write(out)
 }
 

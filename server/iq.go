@@ -33,9 +33,9 @@ func (srv *Server) routeIQ(s *session, st *stanza) {
 		srv.bounce(st, "modify", "bad-request", "unknown iq type")
 		return
 	}
-	q := st.n.first()
-	if q == nil {
-		srv.bounce(st, "modify", "bad-request", "an iq request needs a payload")
+	q, err := requestPayload(st)
+	if err != "" {
+		srv.bounce(st, "modify", "bad-request", err)
 		return
 	}
 	if !st.hasTo {
@@ -61,6 +61,28 @@ func (srv *Server) routeIQ(s *session, st *stanza) {
 		}
 		srv.accountIQ(s, st, q, bare == s.bare)
 	}
+}
+
+// requestPayload returns the one child element of an IQ get or set, or why
+// the request is malformed (RFC 6120 §8.1.3 and §8.2.3: an id is required,
+// and a request carries exactly one payload).
+func requestPayload(st *stanza) (*node, string) {
+	if st.id == "" {
+		return nil, "an iq request needs an id"
+	}
+	var q *node
+	for _, k := range st.n.kids {
+		if c, ok := k.(*node); ok {
+			if q != nil {
+				return nil, "an iq request carries exactly one payload"
+			}
+			q = c
+		}
+	}
+	if q == nil {
+		return nil, "an iq request needs a payload"
+	}
+	return q, ""
 }
 
 // iqResult starts the result of a request: from whom it was sent to

@@ -52,6 +52,7 @@ type budgetReader struct {
 	r    *bufio.Reader
 	left int
 	max  int
+	err  error // the last error of r, to tell it from the decoder's own
 }
 
 func newBudgetReader(r io.Reader, max int) *budgetReader {
@@ -63,7 +64,11 @@ func (b *budgetReader) ReadByte() (byte, error) {
 		return 0, errTooBig
 	}
 	b.left--
-	return b.r.ReadByte()
+	c, err := b.r.ReadByte()
+	if err != nil {
+		b.err = err
+	}
+	return c, err
 }
 
 func (b *budgetReader) Read(p []byte) (int, error) {
@@ -75,6 +80,9 @@ func (b *budgetReader) Read(p []byte) (int, error) {
 	}
 	n, err := b.r.Read(p)
 	b.left -= n
+	if err != nil {
+		b.err = err
+	}
 	return n, err
 }
 
@@ -167,8 +175,20 @@ func (r *stanzaReader) token() (xml.Token, error) {
 		return nil, errStream("not-well-formed", "%s", syn.Msg)
 	case err == io.EOF:
 		return nil, io.ErrUnexpectedEOF
+	case r.in.err != nil && errors.Is(err, r.in.err):
+		return nil, err // the connection failed or timed out
 	}
-	return nil, err
+	// What is left are the decoder's own refusals, which are not
+	// SyntaxErrors: an XML declaration of another version than 1.0, or of
+	// an encoding other than UTF-8.
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "unsupported version"):
+		return nil, errStream("unsupported-version", "only XML 1.0 is supported")
+	case strings.Contains(msg, "encoding"), strings.Contains(msg, "charset"):
+		return nil, errStream("unsupported-encoding", "only UTF-8 is supported")
+	}
+	return nil, errStream("not-well-formed", "%s", strings.TrimPrefix(msg, "xml: "))
 }
 
 // next reads the next top-level element of the stream. Whitespace between
@@ -203,6 +223,9 @@ func (r *stanzaReader) next() (*node, error) {
 
 // element reads the rest of an element whose start tag was start.
 func (r *stanzaReader) element(start xml.StartElement) (*node, error) {
+	if err := checkStart(start); err != nil {
+		return nil, err
+	}
 	root := &node{name: start.Name, attr: start.Attr}
 	stack := []*node{root}
 	for len(stack) > 0 {
@@ -216,6 +239,9 @@ func (r *stanzaReader) element(start xml.StartElement) (*node, error) {
 			if len(stack) >= r.maxDepth {
 				return nil, errStream("policy-violation", "elements nested deeper than %d", r.maxDepth)
 			}
+			if err := checkStart(t); err != nil {
+				return nil, err
+			}
 			n := &node{name: t.Name, attr: t.Attr}
 			top.kids = append(top.kids, n)
 			stack = append(stack, n)
@@ -228,6 +254,44 @@ func (r *stanzaReader) element(start xml.StartElement) (*node, error) {
 		}
 	}
 	return root, nil
+}
+
+// checkStart refuses what encoding/xml lets through but XML with
+// namespaces does not, and what could not be written back well-formed: an
+// attribute twice (as written or after namespace resolution: encoding/xml
+// does not check; a second from= would also survive the stamping of the
+// first), a name with an empty prefix or local part ("a:", ":a"), and an
+// element in, or an attribute in, a namespace reserved for declarations.
+func checkStart(t xml.StartElement) error {
+	if bad := badName(t.Name); bad != "" {
+		return errStream("not-well-formed", "element name %s", bad)
+	}
+	switch t.Name.Space {
+	case nsXML, nsXMLNS, "xmlns":
+		return errStream("not-well-formed", "element <%s> in a reserved namespace", t.Name.Local)
+	}
+	for i, a := range t.Attr {
+		if bad := badName(a.Name); bad != "" {
+			return errStream("not-well-formed", "attribute name %s", bad)
+		}
+		if a.Name.Space == nsXMLNS {
+			return errStream("not-well-formed", "attribute %s in the xmlns namespace", a.Name.Local)
+		}
+		for _, b := range t.Attr[:i] {
+			if b.Name == a.Name {
+				return errStream("not-well-formed", "attribute %s twice on <%s>", a.Name.Local, t.Name.Local)
+			}
+		}
+	}
+	return nil
+}
+
+// badName describes what is wrong with a name, or returns "".
+func badName(n xml.Name) string {
+	if n.Local == "" || strings.Contains(n.Local, ":") {
+		return fmt.Sprintf("%q is not a qualified name", n.Local)
+	}
+	return ""
 }
 
 // streamHeader is the server's stream start: from our domain, to the JID

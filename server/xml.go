@@ -2,6 +2,8 @@ package server
 
 import (
 	"encoding/xml"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -24,6 +26,7 @@ const (
 	nsVersion    = "jabber:iq:version"
 	nsDelay      = "urn:xmpp:delay"
 	nsXML        = "http://www.w3.org/XML/1998/namespace"
+	nsXMLNS      = "http://www.w3.org/2000/xmlns/"
 	nsOffline    = "msgoffline"
 )
 
@@ -150,14 +153,17 @@ func (n *node) bytes() []byte {
 
 // appendTo serialises n inside an element whose default namespace is
 // parentNS. Namespace declarations read from the wire are dropped and
-// written afresh, so what goes out is well-formed whatever came in.
+// written afresh, so what goes out is well-formed whatever came in: each
+// namespace of a prefixed attribute is declared once per element, with a
+// prefix (ns0, ns1, …) of its own. Duplicate attributes are refused when
+// read (see checkStart), so none are written.
 func (n *node) appendTo(b []byte, parentNS string) []byte {
 	b = append(b, '<')
 	b = append(b, n.name.Local...)
 	if n.name.Space != parentNS {
 		b = appendAttr(b, "xmlns", n.name.Space)
 	}
-	prefixes := 0
+	var spaces []string // namespaces given a prefix on this element: ns0, ns1, …
 	for _, a := range n.attr {
 		switch {
 		case a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns"):
@@ -167,10 +173,12 @@ func (n *node) appendTo(b []byte, parentNS string) []byte {
 		case a.Name.Space == nsXML || a.Name.Space == "xml":
 			b = appendAttr(b, "xml:"+a.Name.Local, a.Value)
 		default:
-			p := "ns" + string(rune('a'+prefixes%26))
-			prefixes++
-			b = appendAttr(b, "xmlns:"+p, a.Name.Space)
-			b = appendAttr(b, p+":"+a.Name.Local, a.Value)
+			i := slices.Index(spaces, a.Name.Space)
+			if i < 0 {
+				i, spaces = len(spaces), append(spaces, a.Name.Space)
+				b = appendAttr(b, "xmlns:ns"+strconv.Itoa(i), a.Name.Space)
+			}
+			b = appendAttr(b, "ns"+strconv.Itoa(i)+":"+a.Name.Local, a.Value)
 		}
 	}
 	if len(n.kids) == 0 {

@@ -56,7 +56,8 @@ type Store struct {
 }
 
 // Open opens (creating if needed) the database at path and brings its
-// schema up to date. Parent directories are created with mode 0700. A
+// schema up to date. Parent directories are created with mode 0700; the
+// database and its -wal and -shm files are made 0600 (see privateFiles). A
 // database written by a newer version of the program is refused.
 func Open(path string) (*Store, error) {
 	s, err := open(path)
@@ -67,6 +68,9 @@ func Open(path string) (*Store, error) {
 }
 
 func open(path string) (*Store, error) {
+	if err := privateFiles(path); err != nil {
+		return nil, err
+	}
 	db, abs, err := sqlitedb.Open(context.Background(), path, migrations)
 	if err != nil {
 		return nil, err
