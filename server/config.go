@@ -40,6 +40,8 @@ type Config struct {
 	HandshakeTimeout time.Duration // from connect to bound resource (default 30s)
 	WriteTimeout     time.Duration // one write to a client (default 30s)
 	QueueSize        int           // stanzas waiting for one client before it is dropped (default 512)
+	QueueBytes       int           // bytes waiting for (or being written to) one client before it is dropped (default 8 MiB)
+	MaxQueuedBytes   int           // bytes waiting for all clients; past it the one with most waiting is dropped (default 128 MiB)
 	MaxAuthFailures  int           // failed SASL attempts on one connection before it is closed (default 3)
 	AuthFailureDelay time.Duration // wait after each failed attempt (default 1s; negative: none)
 }
@@ -67,6 +69,8 @@ func (c *Config) applyDefaults() {
 	num(&c.MaxStanza, 256<<10)
 	num(&c.MaxDepth, 64)
 	num(&c.QueueSize, 512)
+	num(&c.QueueBytes, 8<<20)
+	num(&c.MaxQueuedBytes, 128<<20)
 	num(&c.MaxAuthFailures, 3)
 	dur(&c.HandshakeTimeout, 30*time.Second)
 	dur(&c.WriteTimeout, 30*time.Second)

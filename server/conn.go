@@ -56,15 +56,50 @@ func (c *conn) fail(err error) {
 		if !c.sentHead {
 			out = append(streamHeader(c.srv.domain, "", randomID()), out...)
 		}
-		_ = c.nc.SetWriteDeadline(time.Now().Add(time.Second))
-		_, _ = c.nc.Write(out)
+		c.goodbye(out)
 	} else if errors.Is(err, errStreamClosed) {
-		_ = c.nc.SetWriteDeadline(time.Now().Add(time.Second))
-		_, _ = c.nc.Write([]byte("</stream:stream>"))
+		c.goodbye([]byte("</stream:stream>"))
 	}
 	if !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, errStreamClosed) {
 		c.srv.logf("connection from %s ended during login: %v", c.ip, err)
 	}
+}
+
+// lingerTimeout bounds how long a closing connection waits for the
+// client to close its side after our last words.
+const lingerTimeout = 2 * time.Second
+
+// goodbye writes the last bytes of the stream, closes our side and waits
+// for the client to close its side.
+func (c *conn) goodbye(last []byte) {
+	_ = c.nc.SetWriteDeadline(time.Now().Add(time.Second))
+	if _, err := c.nc.Write(last); err != nil {
+		return
+	}
+	c.closeWrite()
+	c.drain()
+}
+
+// closeWrite ends what we send (a TLS close_notify, then a TCP FIN) but
+// keeps reading: closing a socket with unread input makes the kernel send
+// a reset, which can destroy the stream error the client has not read
+// yet. Reading gives up after lingerTimeout.
+func (c *conn) closeWrite() {
+	if tc, ok := c.nc.(*tls.Conn); ok {
+		_ = tc.SetWriteDeadline(time.Now().Add(time.Second))
+		_ = tc.CloseWrite()
+	}
+	if cw, ok := c.raw.(interface{ CloseWrite() error }); ok {
+		_ = cw.CloseWrite()
+	}
+	_ = c.raw.SetReadDeadline(time.Now().Add(lingerTimeout))
+}
+
+// drain reads and discards what the client still sends until it closes
+// the connection or the deadline closeWrite set passes, then closes it.
+func (c *conn) drain() {
+	defer c.raw.Close()
+	_, _ = io.CopyN(io.Discard, c.raw, 1<<20)
 }
 
 func (c *conn) write(b []byte) error {

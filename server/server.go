@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"chat/internal/certs"
@@ -25,7 +26,8 @@ type Server struct {
 	cert   tls.Certificate
 	reg    *registry
 	locks  *userLocks
-	secret [32]byte // keys the decoy SCRAM salts of unknown users
+	secret [32]byte     // keys the decoy SCRAM salts of unknown users
+	queued atomic.Int64 // bytes in all sessions' queues (see queue.go)
 
 	ctx    context.Context // cancelled by Close
 	cancel context.CancelFunc
