@@ -25,19 +25,23 @@ type conn struct {
 	user     jid.JID // the authenticated account, after SASL
 	mech     string
 	failures int
+	tried    string     // the account the current SASL exchange names
+	start    time.Time  // when the connection was admitted
+	lim      connLimits // guarded by srv.mu (see admit.go)
 }
 
 func newConn(srv *Server, raw net.Conn, ip string) *conn {
-	c := &conn{srv: srv, raw: raw, nc: raw, ip: ip}
+	c := &conn{srv: srv, raw: raw, nc: raw, ip: ip, start: time.Now()}
 	c.r = stanzaReader{in: newBudgetReader(raw, srv.cfg.MaxStanza), maxDepth: srv.cfg.MaxDepth}
 	c.r.restart()
 	return c
 }
 
-// serve runs the connection to its end.
+// serve runs the connection to its end. Logging in must be done within
+// AuthTimeout, binding a resource within HandshakeTimeout.
 func (c *conn) serve() {
 	defer c.raw.Close()
-	_ = c.raw.SetDeadline(time.Now().Add(c.srv.cfg.HandshakeTimeout))
+	_ = c.raw.SetDeadline(c.start.Add(min(c.srv.cfg.AuthTimeout, c.srv.cfg.HandshakeTimeout)))
 	s, err := c.negotiate()
 	if err != nil {
 		c.fail(err)
@@ -201,6 +205,7 @@ func (c *conn) beforeTLS(n *node) error {
 	if err := tc.Handshake(); err != nil {
 		return err
 	}
+	c.srv.setStage(c, stageTLS)
 	c.nc, c.secure = tc, true
 	c.r.in = newBudgetReader(tc, c.srv.cfg.MaxStanza)
 	c.r.restart()
@@ -221,6 +226,7 @@ func (c *conn) beforeAuth(n *node) error {
 	if c.user.Localpart() == "" {
 		return nil // failed, may retry
 	}
+	_ = c.raw.SetDeadline(c.start.Add(c.srv.cfg.HandshakeTimeout))
 	c.r.restart()
 	return c.openStream()
 }
