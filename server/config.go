@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/tls"
 	"fmt"
 	"time"
@@ -51,6 +52,9 @@ type Config struct {
 	// the wait up to AuthFailureMaxDelay. A success resets the account.
 	AuthFailureDelay    time.Duration // default 500ms; negative: no waiting
 	AuthFailureMaxDelay time.Duration // default 5s
+
+	// loginWait, if set, replaces the throttle's sleep (for tests).
+	loginWait func(ctx context.Context, d time.Duration) error
 }
 
 func (c *Config) applyDefaults() {

@@ -121,6 +121,7 @@ func (c *conn) saslSuccess(mech string, user jid.JID, resp []byte) error {
 	if !c.srv.markAuthed(c) {
 		return errors.New("evicted while logging in")
 	}
+	c.srv.throttle.succeeded(user.String())
 	s := elem(nsSASL, "success")
 	if len(resp) > 0 {
 		s.add(base64.StdEncoding.EncodeToString(resp))
@@ -129,7 +130,6 @@ func (c *conn) saslSuccess(mech string, user jid.JID, resp []byte) error {
 		return err
 	}
 	c.user, c.mech = user, mech
-	c.srv.throttle.succeeded(user.String())
 	c.srv.logf("login %s with %s from %s", user, mech, c.ip)
 	return nil
 }

@@ -59,6 +59,9 @@ func New(cfg Config) (*Server, error) {
 		throttle: newLoginThrottle(cfg.AuthFailureDelay, cfg.AuthFailureMaxDelay),
 		conns:    map[*conn]bool{}, perIP: map[string]int{}, pre: preAuth{perIP: map[string]int{}}}
 	srv.ctx, srv.cancel = context.WithCancel(context.Background())
+	if cfg.loginWait != nil {
+		srv.throttle.sleep = cfg.loginWait
+	}
 	_, _ = rand.Read(srv.secret[:])
 	srv.comps.routes = map[string]Component{}
 	if err := srv.openStore(); err != nil {

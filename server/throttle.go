@@ -20,6 +20,7 @@ type loginThrottle struct {
 	base, max, forget time.Duration
 	limit             int
 	now               func() time.Time
+	sleep             func(context.Context, time.Duration) error
 
 	mu   sync.Mutex
 	keys map[string]*failures
@@ -32,7 +33,7 @@ type failures struct {
 
 func newLoginThrottle(base, max time.Duration) *loginThrottle {
 	return &loginThrottle{base: base, max: max, forget: 10 * time.Minute, limit: 4096,
-		now: time.Now, keys: map[string]*failures{}}
+		now: time.Now, sleep: sleep, keys: map[string]*failures{}}
 }
 
 // addrKey is the throttle key of an address; account keys are bare JIDs,
@@ -68,10 +69,14 @@ func (t *loginThrottle) step(n int) time.Duration {
 
 // wait sleeps for the delay of keys, or until ctx is done.
 func (t *loginThrottle) wait(ctx context.Context, keys ...string) error {
-	d := t.delay(keys...)
-	if d <= 0 {
-		return nil
+	if d := t.delay(keys...); d > 0 {
+		return t.sleep(ctx, d)
 	}
+	return nil
+}
+
+// sleep waits for d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
 	timer := time.NewTimer(d)
 	defer timer.Stop()
 	select {
