@@ -71,7 +71,7 @@ func (c *conn) fail(err error) {
 
 // lingerTimeout bounds how long a closing connection waits for the
 // client to close its side after our last words.
-const lingerTimeout = 2 * time.Second
+const lingerTimeout = 5 * time.Second
 
 // goodbye writes the last bytes of the stream, closes our side and waits
 // for the client to close its side.
