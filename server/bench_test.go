@@ -57,7 +57,7 @@ func BenchmarkIdleConn(b *testing.B) {
 	const n = 200
 	b.Run("pre-auth", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			ts := startServer(b)
+			ts := startServer(b, func(c *Config) { c.MaxPreAuth, c.MaxPreAuthPerIP = n, n })
 			var conns []net.Conn
 			per := heapPer(n, func() {
 				for j := 0; j < n; j++ {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/tls"
 	"fmt"
 	"time"
@@ -37,11 +38,23 @@ type Config struct {
 	MaxConnsPerIP    int           // open connections from one address (default 600)
 	MaxStanza        int           // bytes in one stanza (default 256 KiB)
 	MaxDepth         int           // element nesting in one stanza (default 64)
+	MaxPreAuth       int           // open connections not logged in, in all; past it the least worth keeping is closed (default 128)
+	MaxPreAuthPerIP  int           // the same, from one address (default 16)
+	AuthTimeout      time.Duration // from connect to logged in (default 10s)
 	HandshakeTimeout time.Duration // from connect to bound resource (default 30s)
 	WriteTimeout     time.Duration // one write to a client (default 30s)
 	QueueSize        int           // stanzas waiting for one client before it is dropped (default 512)
+	QueueBytes       int           // bytes waiting for (or being written to) one client before it is dropped (default 8 MiB)
+	MaxQueuedBytes   int           // bytes waiting for all clients; past it the one with most waiting is dropped (default 128 MiB)
 	MaxAuthFailures  int           // failed SASL attempts on one connection before it is closed (default 3)
-	AuthFailureDelay time.Duration // wait after each failed attempt (default 1s; negative: none)
+	// A failed login makes the next attempt on the same account, and from
+	// the same address, wait AuthFailureDelay; each further failure doubles
+	// the wait up to AuthFailureMaxDelay. A success resets the account.
+	AuthFailureDelay    time.Duration // default 500ms; negative: no waiting
+	AuthFailureMaxDelay time.Duration // default 5s
+
+	// loginWait, if set, replaces the throttle's sleep (for tests).
+	loginWait func(ctx context.Context, d time.Duration) error
 }
 
 func (c *Config) applyDefaults() {
@@ -66,13 +79,19 @@ func (c *Config) applyDefaults() {
 	num(&c.MaxConnsPerIP, 600)
 	num(&c.MaxStanza, 256<<10)
 	num(&c.MaxDepth, 64)
+	num(&c.MaxPreAuth, 128)
+	num(&c.MaxPreAuthPerIP, 16)
 	num(&c.QueueSize, 512)
+	num(&c.QueueBytes, 8<<20)
+	num(&c.MaxQueuedBytes, 128<<20)
 	num(&c.MaxAuthFailures, 3)
+	dur(&c.AuthTimeout, 10*time.Second)
 	dur(&c.HandshakeTimeout, 30*time.Second)
 	dur(&c.WriteTimeout, 30*time.Second)
 	if c.AuthFailureDelay == 0 {
-		c.AuthFailureDelay = time.Second
+		c.AuthFailureDelay = 500 * time.Millisecond
 	}
+	dur(&c.AuthFailureMaxDelay, 5*time.Second)
 	if c.Logf == nil {
 		c.Logf = func(string, ...any) {}
 	}

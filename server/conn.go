@@ -25,19 +25,23 @@ type conn struct {
 	user     jid.JID // the authenticated account, after SASL
 	mech     string
 	failures int
+	tried    string     // the account the current SASL exchange names
+	start    time.Time  // when the connection was admitted
+	lim      connLimits // guarded by srv.mu (see admit.go)
 }
 
 func newConn(srv *Server, raw net.Conn, ip string) *conn {
-	c := &conn{srv: srv, raw: raw, nc: raw, ip: ip}
+	c := &conn{srv: srv, raw: raw, nc: raw, ip: ip, start: time.Now()}
 	c.r = stanzaReader{in: newBudgetReader(raw, srv.cfg.MaxStanza), maxDepth: srv.cfg.MaxDepth}
 	c.r.restart()
 	return c
 }
 
-// serve runs the connection to its end.
+// serve runs the connection to its end. Logging in must be done within
+// AuthTimeout, binding a resource within HandshakeTimeout.
 func (c *conn) serve() {
 	defer c.raw.Close()
-	_ = c.raw.SetDeadline(time.Now().Add(c.srv.cfg.HandshakeTimeout))
+	_ = c.raw.SetDeadline(c.start.Add(min(c.srv.cfg.AuthTimeout, c.srv.cfg.HandshakeTimeout)))
 	s, err := c.negotiate()
 	if err != nil {
 		c.fail(err)
@@ -56,15 +60,50 @@ func (c *conn) fail(err error) {
 		if !c.sentHead {
 			out = append(streamHeader(c.srv.domain, "", randomID()), out...)
 		}
-		_ = c.nc.SetWriteDeadline(time.Now().Add(time.Second))
-		_, _ = c.nc.Write(out)
+		c.goodbye(out)
 	} else if errors.Is(err, errStreamClosed) {
-		_ = c.nc.SetWriteDeadline(time.Now().Add(time.Second))
-		_, _ = c.nc.Write([]byte("</stream:stream>"))
+		c.goodbye([]byte("</stream:stream>"))
 	}
 	if !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, errStreamClosed) {
 		c.srv.logf("connection from %s ended during login: %v", c.ip, err)
 	}
+}
+
+// lingerTimeout bounds how long a closing connection waits for the
+// client to close its side after our last words.
+const lingerTimeout = 5 * time.Second
+
+// goodbye writes the last bytes of the stream, closes our side and waits
+// for the client to close its side.
+func (c *conn) goodbye(last []byte) {
+	_ = c.nc.SetWriteDeadline(time.Now().Add(time.Second))
+	if _, err := c.nc.Write(last); err != nil {
+		return
+	}
+	c.closeWrite()
+	c.drain()
+}
+
+// closeWrite ends what we send (a TLS close_notify, then a TCP FIN) but
+// keeps reading: closing a socket with unread input makes the kernel send
+// a reset, which can destroy the stream error the client has not read
+// yet. Reading gives up after lingerTimeout.
+func (c *conn) closeWrite() {
+	if tc, ok := c.nc.(*tls.Conn); ok {
+		_ = tc.SetWriteDeadline(time.Now().Add(time.Second))
+		_ = tc.CloseWrite()
+	}
+	if cw, ok := c.raw.(interface{ CloseWrite() error }); ok {
+		_ = cw.CloseWrite()
+	}
+	_ = c.raw.SetReadDeadline(time.Now().Add(lingerTimeout))
+}
+
+// drain reads and discards what the client still sends until it closes
+// the connection or the deadline closeWrite set passes, then closes it.
+func (c *conn) drain() {
+	defer c.raw.Close()
+	_, _ = io.CopyN(io.Discard, c.raw, 1<<20)
 }
 
 func (c *conn) write(b []byte) error {
@@ -166,6 +205,7 @@ func (c *conn) beforeTLS(n *node) error {
 	if err := tc.Handshake(); err != nil {
 		return err
 	}
+	c.srv.setStage(c, stageTLS)
 	c.nc, c.secure = tc, true
 	c.r.in = newBudgetReader(tc, c.srv.cfg.MaxStanza)
 	c.r.restart()
@@ -186,6 +226,7 @@ func (c *conn) beforeAuth(n *node) error {
 	if c.user.Localpart() == "" {
 		return nil // failed, may retry
 	}
+	_ = c.raw.SetDeadline(c.start.Add(c.srv.cfg.HandshakeTimeout))
 	c.r.restart()
 	return c.openStream()
 }

@@ -27,8 +27,16 @@
 // JID preparation.
 //
 // Each session has one reader goroutine (which also routes what it reads)
-// and one writer goroutine fed by a bounded queue with write deadlines: a
-// slow or dead client whose queue fills is dropped without stalling anyone.
+// and one writer goroutine fed by a queue bounded in stanzas and in bytes,
+// with write deadlines: a slow or dead client whose queue fills is dropped
+// without stalling anyone, and the bytes queued for all clients together
+// are bounded too (queue.go). Connections not logged in yet are few and
+// short-lived: past a cap the least worth keeping is closed to make room,
+// so that idle connections cannot lock logins out (admit.go); failed
+// logins make the next attempts on the account and from the address wait
+// longer, up to a cap (throttle.go). A stream ends with our end tag, a TLS
+// close_notify and a FIN, and the server reads until the client closes,
+// so that a stream error is not lost to a reset.
 //
 // This package must not import the client engine, the UI, the event loop or
 // anything else of the chat client: it knows only streams, stanzas and

@@ -127,16 +127,22 @@ func (srv *Server) probeContacts(s *session) {
 }
 
 // answerProbe sends s the presence of contact's available resources if
-// contact lets s's account see it.
+// contact lets s's account see it, or an unavailable presence from the
+// contact's bare JID if none is available (RFC 6121 §4.3.2).
 func (srv *Server) answerProbe(s *session, contact string) {
 	it, ok := srv.item(contact, s.bare)
 	if !ok || (it.Subscription != "from" && it.Subscription != "both") {
 		return
 	}
+	sent := false
 	for _, o := range srv.reg.available(contact) {
 		if p := o.lastPresence(); p != nil {
 			sendTo(s, p)
+			sent = true
 		}
+	}
+	if !sent {
+		sendTo(s, elem(nsClient, "presence", "type", "unavailable", "from", contact))
 	}
 }
 

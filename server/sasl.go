@@ -49,12 +49,10 @@ func saslFailure(cond string) []byte {
 func (c *conn) authenticate(auth *node) error {
 	mech, ok := mechanismByName(auth.get("mechanism"))
 	if !ok {
-		if err := c.write(saslFailure("invalid-mechanism")); err != nil {
-			return err
-		}
-		return c.authFailed("", "unknown mechanism "+auth.get("mechanism"))
+		return c.authFailed("invalid-mechanism", "", "unknown mechanism "+auth.get("mechanism"))
 	}
 	var claimed jid.JID // who the client says it is; proven only on success
+	c.tried = ""
 	n := sasl.NewServer(mech, c.checkPlain(&claimed), sasl.SaltedCredentials(c.fetchSalted(&claimed)))
 	text := auth.text()
 	for {
@@ -69,17 +67,11 @@ func (c *conn) authenticate(auth *node) error {
 		}
 		payload, err := decodeSASL(text)
 		if err != nil {
-			if err := c.write(saslFailure("incorrect-encoding")); err != nil {
-				return err
-			}
-			return c.authFailed(claimed.String(), "bad base64")
+			return c.authFailed("incorrect-encoding", claimed.String(), "bad base64")
 		}
 		more, resp, err := n.Step(payload)
 		if err != nil {
-			if err := c.write(saslFailure("not-authorized")); err != nil {
-				return err
-			}
-			return c.authFailed(claimed.String(), err.Error())
+			return c.authFailed("not-authorized", claimed.String(), err.Error())
 		}
 		if !more {
 			return c.saslSuccess(mech.Name, claimed, resp)
@@ -119,16 +111,17 @@ func (c *conn) saslAbort(err error, claimed jid.JID) error {
 	if err != nil {
 		return err
 	}
-	if err := c.write(saslFailure("aborted")); err != nil {
-		return err
-	}
-	return c.authFailed(claimed.String(), "aborted")
+	return c.authFailed("aborted", claimed.String(), "aborted")
 }
 
 func (c *conn) saslSuccess(mech string, user jid.JID, resp []byte) error {
 	if user.Localpart() == "" {
 		return errStream("internal-server-error", "authenticated nobody")
 	}
+	if !c.srv.markAuthed(c) {
+		return errors.New("evicted while logging in")
+	}
+	c.srv.throttle.succeeded(user.String())
 	s := elem(nsSASL, "success")
 	if len(resp) > 0 {
 		s.add(base64.StdEncoding.EncodeToString(resp))
@@ -141,13 +134,24 @@ func (c *conn) saslSuccess(mech string, user jid.JID, resp []byte) error {
 	return nil
 }
 
-// authFailed counts a failed attempt, waits a little so that guessing is
-// slow, and ends the connection after too many.
-func (c *conn) authFailed(user, why string) error {
+// authFailed counts a failed attempt, against the connection and, if a
+// name was tried, against that account and the address (which makes
+// their next attempts wait: see loginThrottle), answers with a failure of
+// condition cond, and ends the connection after too many. The counting
+// comes first so that a client that has read the failure finds it
+// counted.
+func (c *conn) authFailed(cond, user, why string) error {
 	c.failures++
+	if user == "" {
+		user = c.tried
+	}
 	c.srv.logf("login failed for %q from %s: %s", user, c.ip, why)
-	if d := c.srv.cfg.AuthFailureDelay; d > 0 {
-		time.Sleep(d)
+	if c.tried != "" {
+		c.srv.throttle.failed(c.tried, addrKey(c.ip))
+	}
+	c.srv.setStage(c, stageFailed)
+	if err := c.write(saslFailure(cond)); err != nil {
+		return err
 	}
 	if c.failures >= c.srv.cfg.MaxAuthFailures {
 		return errStream("policy-violation", "too many failed logins")
@@ -217,7 +221,8 @@ func (srv *Server) decoy(user, mech string) ([]byte, []byte, int64, error) {
 }
 
 // claim maps a SASL username (a localpart, or a bare JID of our domain)
-// and an optional authorization identity to an account JID.
+// and an optional authorization identity to an account JID, once the
+// failed logins of that account and of the client's address allow.
 func (c *conn) claim(username, identity []byte) (jid.JID, bool) {
 	u, err := userJID(c.srv.domain, string(username))
 	if err != nil {
@@ -228,6 +233,10 @@ func (c *conn) claim(username, identity []byte) (jid.JID, bool) {
 		if err != nil || !id.Equal(u) {
 			return jid.JID{}, false
 		}
+	}
+	c.tried = u.String()
+	if err := c.srv.throttle.wait(c.srv.ctx, c.tried, addrKey(c.ip)); err != nil {
+		return jid.JID{}, false
 	}
 	return u, true
 }

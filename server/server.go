@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"chat/internal/certs"
@@ -18,14 +19,16 @@ import (
 
 // Server is one running XMPP server for one domain.
 type Server struct {
-	cfg    Config
-	domain string
-	store  *store.Store
-	tls    *tls.Config
-	cert   tls.Certificate
-	reg    *registry
-	locks  *userLocks
-	secret [32]byte // keys the decoy SCRAM salts of unknown users
+	cfg      Config
+	domain   string
+	store    *store.Store
+	tls      *tls.Config
+	cert     tls.Certificate
+	reg      *registry
+	locks    *userLocks
+	throttle *loginThrottle
+	secret   [32]byte     // keys the decoy SCRAM salts of unknown users
+	queued   atomic.Int64 // bytes in all sessions' queues (see queue.go)
 
 	ctx    context.Context // cancelled by Close
 	cancel context.CancelFunc
@@ -37,6 +40,7 @@ type Server struct {
 	ln     net.Listener
 	conns  map[*conn]bool // open connections → bound
 	perIP  map[string]int
+	pre    preAuth // the connections not logged in yet (see admit.go)
 	closed bool
 	wg     sync.WaitGroup
 
@@ -52,8 +56,12 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	srv := &Server{cfg: cfg, domain: domain, reg: newRegistry(), locks: newUserLocks(),
-		conns: map[*conn]bool{}, perIP: map[string]int{}}
+		throttle: newLoginThrottle(cfg.AuthFailureDelay, cfg.AuthFailureMaxDelay),
+		conns:    map[*conn]bool{}, perIP: map[string]int{}, pre: preAuth{perIP: map[string]int{}}}
 	srv.ctx, srv.cancel = context.WithCancel(context.Background())
+	if cfg.loginWait != nil {
+		srv.throttle.sleep = cfg.loginWait
+	}
 	_, _ = rand.Read(srv.secret[:])
 	srv.comps.routes = map[string]Component{}
 	if err := srv.openStore(); err != nil {
@@ -209,56 +217,6 @@ func (srv *Server) Serve(ctx context.Context) error {
 func isTemporary(err error) bool {
 	t, ok := err.(interface{ Temporary() bool })
 	return ok && t.Temporary()
-}
-
-// admit starts serving a connection, or closes it at once if a
-// connection limit is reached.
-func (srv *Server) admit(raw net.Conn) {
-	ip := remoteIP(raw)
-	srv.mu.Lock()
-	switch {
-	case srv.closed:
-		srv.mu.Unlock()
-		raw.Close()
-		return
-	case len(srv.conns) >= srv.cfg.MaxConns, srv.perIP[ip] >= srv.cfg.MaxConnsPerIP:
-		n, perIP := len(srv.conns), srv.perIP[ip]
-		srv.mu.Unlock()
-		srv.logf("refused connection from %s: %d open, %d from that address", ip, n, perIP)
-		raw.Close()
-		return
-	}
-	c := newConn(srv, raw, ip)
-	srv.conns[c] = false
-	srv.perIP[ip]++
-	srv.wg.Add(1)
-	srv.mu.Unlock()
-	go func() {
-		defer srv.wg.Done()
-		defer srv.release(c)
-		c.serve()
-	}()
-}
-
-func (srv *Server) release(c *conn) {
-	srv.mu.Lock()
-	defer srv.mu.Unlock()
-	delete(srv.conns, c)
-	if srv.perIP[c.ip]--; srv.perIP[c.ip] <= 0 {
-		delete(srv.perIP, c.ip)
-	}
-}
-
-// markBound notes that c is a session now; it reports false if the server
-// is closing.
-func (srv *Server) markBound(c *conn) bool {
-	srv.mu.Lock()
-	defer srv.mu.Unlock()
-	if srv.closed {
-		return false
-	}
-	srv.conns[c] = true
-	return true
 }
 
 func remoteIP(c net.Conn) string {

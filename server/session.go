@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"runtime/debug"
 	"sync"
-	"time"
 
 	"mellium.im/xmpp/jid"
 )
@@ -22,6 +21,8 @@ type session struct {
 
 	qmu     sync.Mutex
 	queue   [][]byte      // serialised stanzas waiting for the writer
+	qbytes  int           // bytes queued or being written, counted in srv.queued
+	qclosed bool          // the queue is released: nothing more is counted
 	wake    chan struct{} // signalled when queue grows
 	done    chan struct{} // closed when the session is ending
 	endOnce sync.Once
@@ -43,39 +44,6 @@ func newSession(c *conn, full jid.JID) *session {
 	}
 }
 
-// send queues a serialised stanza for the client without waiting. A full
-// queue means the client does not read: it is dropped.
-func (s *session) send(b []byte) bool {
-	select {
-	case <-s.done:
-		return false
-	default:
-	}
-	s.qmu.Lock()
-	if len(s.queue) >= s.srv.cfg.QueueSize {
-		s.qmu.Unlock()
-		s.srv.logf("dropping %s: %d stanzas waiting, the client does not read", s.full, s.srv.cfg.QueueSize)
-		s.end(errStream("policy-violation", "too slow: outgoing queue full"), true)
-		return false
-	}
-	s.queue = append(s.queue, b)
-	s.qmu.Unlock()
-	select {
-	case s.wake <- struct{}{}:
-	default:
-	}
-	return true
-}
-
-// take empties the queue.
-func (s *session) take() [][]byte {
-	s.qmu.Lock()
-	defer s.qmu.Unlock()
-	q := s.queue
-	s.queue = nil
-	return q
-}
-
 // end starts closing the session: the writer flushes, sends err (if any)
 // and the stream's end tag, and closes the connection. hard closes the
 // connection at once, for a client that does not read.
@@ -90,7 +58,8 @@ func (s *session) end(err *streamError, hard bool) {
 }
 
 // run reads and routes stanzas until the stream ends, then unregisters the
-// session and waits for its writer.
+// session, waits for its writer and reads what the client still sends
+// until it closes, so that the stream error and end tag reach it.
 func (s *session) run() {
 	go s.writeLoop()
 	for {
@@ -111,6 +80,7 @@ func (s *session) run() {
 	}
 	s.srv.unbindSession(s)
 	<-s.wdone
+	s.c.drain()
 }
 
 // handle routes one stanza; a panic in routing ends this session with an
@@ -130,66 +100,6 @@ func (s *session) handle(n *node) (ok bool) {
 	}
 	s.srv.route(s, n)
 	return true
-}
-
-// writeLoop writes queued stanzas in batches, each write bounded by
-// WriteTimeout, until the session ends.
-func (s *session) writeLoop() {
-	defer close(s.wdone)
-	defer s.c.raw.Close()
-	var buf []byte
-	for {
-		select {
-		case <-s.wake:
-			for _, b := range s.take() {
-				buf = append(buf, b...)
-				if len(buf) < 32<<10 {
-					continue
-				}
-				if !s.write(buf) {
-					return
-				}
-				buf = buf[:0]
-			}
-			if len(buf) > 0 && !s.write(buf) {
-				return
-			}
-			if cap(buf) > 64<<10 {
-				buf = nil
-			}
-			buf = buf[:0]
-		case <-s.done:
-			s.finish()
-			return
-		}
-	}
-}
-
-func (s *session) write(b []byte) bool {
-	_ = s.c.nc.SetWriteDeadline(time.Now().Add(s.srv.cfg.WriteTimeout))
-	if _, err := s.c.nc.Write(b); err != nil {
-		s.end(nil, true)
-		return false
-	}
-	return true
-}
-
-// finish writes what is still queued, the stream error if any and the
-// stream's end tag, within a short deadline.
-func (s *session) finish() {
-	var buf []byte
-	for _, b := range s.take() {
-		if len(buf) < 256<<10 {
-			buf = append(buf, b...)
-		}
-	}
-	if s.endErr != nil {
-		buf = append(buf, s.endErr.bytes()...)
-	} else {
-		buf = append(buf, "</stream:stream>"...)
-	}
-	_ = s.c.nc.SetWriteDeadline(time.Now().Add(2 * time.Second))
-	_, _ = s.c.nc.Write(buf)
 }
 
 // Presence state, guarded by mu.
