@@ -126,6 +126,9 @@ func TestDirectedPresenceAndUnavailableOnDisconnect(t *testing.T) {
 	ts := startServer(t)
 	bob := ts.raw(t, "bob", "b")
 	bob.presence(0)
+	// The answer to a ping after it says bob's presence has been handled:
+	// otherwise alice's directed presence may find bob not yet available.
+	bob.iq("get", "localhost", "<ping xmlns='urn:xmpp:ping'/>")
 	alice := ts.raw(t, "alice", "a")
 	alice.write("<presence to='bob@localhost'><status>hi</status></presence>")
 	p := bob.expect("directed presence", func(n *node) bool { return n.name.Local == "presence" && n.get("from") == "alice@localhost/a" })
