@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"chat/sanitize"
 	"chat/themes"
 	"chat/xhtml"
 
@@ -13,8 +12,9 @@ import (
 
 // Rich text: a message's body (with XEP-0393 styling) or its XHTML-IM is
 // turned into spans by package xhtml, and the spans into tview-tagged text
-// here. Span text is escaped with sanitize.Tview and every span ends with a
-// full reset, so nothing a sender writes can leak style into what follows.
+// here. Span text is escaped with escLines (see escape.go) and every span,
+// and every line of a span, ends with a full reset, so nothing a sender
+// writes can leak style, underline or a link into what follows.
 
 // settings is what the UI reads from a host that has settings (*app.App
 // does; hosts without them get styling on).
@@ -113,17 +113,9 @@ func richText(spans []xhtml.Span, base string, p richPalette) string {
 			continue
 		}
 		open := base + spanTag(s.Style, p)
-		end := reset
-		if s.Style.Underline || s.Style.Link != "" {
-			end = "[::U]" + reset
-		}
 		b.WriteString(open)
-		text := sanitize.Tview(s.Text)
-		if strings.Contains(text, "\n") {
-			text = strings.ReplaceAll(text, "\n", end+"\n"+indent+open)
-		}
-		b.WriteString(text)
-		b.WriteString(end)
+		b.WriteString(escLines(s.Text, reset+"\n"+indent+open))
+		b.WriteString(reset)
 	}
 	return b.String()
 }
