@@ -35,21 +35,23 @@ import (
 //   - the output never holds "[]", so the escaped-tag pattern, which needs
 //     it, never matches and tview never swallows a '['.
 //
-// One more way text could reach into markup: a Prepend character (U+0600
-// and the like) joins the character after it into its grapheme cluster,
-// so at the end of a string it would take the '[' of the tag that follows
-// (the tag would show as text and the style before it would go on).
-// Prepend characters at the end of the text are therefore dropped; they
-// only mark up what follows them, and nothing of the sender's follows.
+// Text must not reach into what is around it through grapheme clusters
+// either. A Prepend character (U+0600 and the like) joins the character
+// after it, so at the end of a string it would take the '[' of the tag that
+// follows (the tag would show as text and the style before it would go
+// on); combining marks, ZWJ and spacing marks at the start of a string
+// would join our own character before it (or, after a tag, be drawn only
+// in part by tview). escape drops both: Prepend characters at the end and
+// joining marks at the start of the text.
 
 // noTag is tview's empty style tag: it changes nothing.
 const noTag = "[:]"
 
 // escape returns s with tview's tag syntax made inert; tview draws the
-// result as exactly the grapheme clusters of s (less trailing Prepend
-// characters, see above). s should already be sanitised.
+// result as exactly the grapheme clusters of trimJoins(s). s should
+// already be sanitised.
 func escape(s string) string {
-	s = dropTrailingPrepend(s)
+	s = trimJoins(s)
 	n := strings.Count(s, "[")
 	if n == 0 {
 		return s
@@ -84,9 +86,14 @@ func joinsBracket(rest string) bool {
 	return len(c) > 1
 }
 
-// dropTrailingPrepend removes characters at the end of s that would join
-// a following '[' into their grapheme cluster.
-func dropTrailingPrepend(s string) string {
+// trimJoins removes what would join s to its neighbours: characters at the
+// start that join the one before them and characters at the end that join
+// the one after them.
+func trimJoins(s string) string {
+	for s != "" && joinsBracket(s) {
+		_, size := utf8.DecodeRuneInString(s)
+		s = s[size:]
+	}
 	for s != "" {
 		r, size := utf8.DecodeLastRuneInString(s)
 		if r < utf8.RuneSelf {

@@ -2,12 +2,14 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"chat/themes"
 	"chat/xhtml"
 
 	"github.com/gdamore/tcell/v2"
+	"github.com/rivo/uniseg"
 )
 
 // Rich text: a message's body (with XEP-0393 styling) or its XHTML-IM is
@@ -108,7 +110,7 @@ func (m *model) spansOf(l *line, styled bool) []xhtml.Span {
 // continuation lines are indented.
 func richText(spans []xhtml.Span, base string, p richPalette) string {
 	var b strings.Builder
-	for _, s := range spans {
+	for _, s := range clusterAligned(spans) {
 		if s.Text == "" {
 			continue
 		}
@@ -118,6 +120,56 @@ func richText(spans []xhtml.Span, base string, p richPalette) string {
 		b.WriteString(reset)
 	}
 	return b.String()
+}
+
+// clusterAligned returns spans with every boundary between two of them at
+// a grapheme cluster boundary of their joint text: a cluster split by a
+// style change (a flag, an emoji sequence, a letter and its accent) goes
+// whole to the span it starts in. tview cannot draw a cluster across a tag.
+// spans is not changed.
+func clusterAligned(spans []xhtml.Span) []xhtml.Span {
+	var out []xhtml.Span
+	if slices.ContainsFunc(spans, func(s xhtml.Span) bool { return s.Text == "" }) {
+		out = slices.DeleteFunc(slices.Clone(spans), func(s xhtml.Span) bool { return s.Text == "" })
+		spans = out
+	}
+	for i := 1; i < len(spans); i++ {
+		prev, next := spans[i-1].Text, spans[i].Text
+		if out != nil {
+			prev, next = out[i-1].Text, out[i].Text
+		}
+		n := joinedPrefix(prev, next)
+		if n == 0 {
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(spans)
+		}
+		out[i-1].Text, out[i].Text = prev+next[:n], next[n:]
+		if out[i].Text == "" { // all of it joined: the next span follows prev
+			out = slices.Delete(out, i, i+1)
+			spans = out
+			i--
+		}
+	}
+	if out == nil {
+		return spans
+	}
+	return out
+}
+
+// joinedPrefix returns how many bytes at the start of next belong to the
+// last grapheme cluster of prev.
+func joinedPrefix(prev, next string) int {
+	if prev == "" || next == "" {
+		return 0
+	}
+	var last string
+	for g := uniseg.NewGraphemes(prev); g.Next(); {
+		last = g.Str()
+	}
+	c, _, _, _ := uniseg.FirstGraphemeClusterInString(last+next, -1)
+	return max(0, len(c)-len(last))
 }
 
 // spanTag is the tview tag for a span's style, "" for plain text.
