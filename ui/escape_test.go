@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"reflect"
 	"strings"
 	"testing"
 
@@ -72,9 +71,6 @@ func drawnText(s string) string {
 	}
 	return b.String()
 }
-
-// urlOf returns a cell style's link (tcell has no getter for it).
-func urlOf(st tcell.Style) string { return reflect.ValueOf(st).FieldByName("url").String() }
 
 // checkPlain fails if a cell style differs from want in colour, attributes,
 // underline or link.
