@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -130,4 +131,18 @@ func FuzzEscape(f *testing.F) {
 		}
 		checkEscape(t, s)
 	})
+}
+
+// escape follows tview v0.42.0's tag grammar: another tview version must
+// be read again (its step and parseTag) before this test is moved on.
+func TestEscapeKnowsTheLinkedTview(t *testing.T) {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		t.Skip("no build information")
+	}
+	for _, d := range info.Deps {
+		if d.Path == "github.com/rivo/tview" && d.Version != "v0.42.0" {
+			t.Errorf("tview is %s; escape.go follows v0.42.0's tag grammar: check it against the new parser", d.Version)
+		}
+	}
 }

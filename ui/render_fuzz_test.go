@@ -33,15 +33,17 @@ func FuzzRender(f *testing.F) {
 }
 
 func checkRender(t *testing.T, body, html, name, res, status string) {
-	u, host, sim := newSyncUI(t, 120, 40, "dark")
+	u, host, sim := newSyncUI(t, 80, 24, "dark")
 	host.handle(event.Roster{Header: event.At(me), Items: []event.RosterItem{{JID: bob, Name: name, Subscription: "both"}}})
 	host.line("/win " + bob)
 	from := bob + "/" + res
+	// A fixed time, so that day separators do not depend on the clock.
+	at := event.Header{Time: time.Date(2025, 3, 4, 12, 0, 0, 0, time.Local), Account: me}
 	say := func(body, html string) {
-		host.handle(event.Message{Header: event.At(me), From: from, To: me, Peer: bob, Type: "chat", Body: body, XHTML: html, Stamp: time.Now()})
+		host.handle(event.Message{Header: at, From: from, To: me, Peer: bob, Type: "chat", Body: body, XHTML: html, Stamp: at.Time})
 	}
 	say("zzbeforezz", "")
-	host.handle(event.Presence{Header: event.At(me), From: from, Available: true, Status: status})
+	host.handle(event.Presence{Header: at, From: from, Available: true, Status: status})
 	say(body, html)
 	say("zzafterzz", "")
 	frameAndDraw(u)
