@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -101,12 +102,10 @@ func checkEscape(t testing.TB, s string) {
 	red := plainStyle.Foreground(tcell.ColorRed).Bold(true)
 	n := len(styles) - 1 // the cells before "Z"
 	for x := 0; x < n; x++ {
-		checkPlain(t, "cell of "+strconvQ(s), styles[x], red)
+		checkPlain(t, fmt.Sprintf("cell %d of %q", x, s), styles[x], red)
 	}
-	checkPlain(t, "cell after "+strconvQ(s), styles[n], plainStyle)
+	checkPlain(t, fmt.Sprintf("cell after %q", s), styles[n], plainStyle)
 }
-
-func strconvQ(s string) string { return "\"" + strings.ReplaceAll(s, "\"", "\\\"") + "\"" }
 
 func TestEscapeDrawsLiterally(t *testing.T) {
 	for _, s := range hostileTags {
