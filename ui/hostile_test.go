@@ -122,13 +122,21 @@ func TestHostileTagsAreShownAsText(t *testing.T) {
 	host.handle(event.Roster{Header: event.At(me), Items: []event.RosterItem{{JID: bob, Name: name, Subscription: "both"}}})
 	host.line("/win " + bob)
 	host.handle(event.Presence{Header: event.At(me), From: bob + "/" + res, Available: true, Status: status})
-	for _, b := range append(bodies, "after") {
+	for _, b := range bodies {
 		host.handle(event.Message{Header: event.At(me), From: bob + "/" + res, To: me, Peer: bob, Type: "chat", Body: b, Stamp: time.Now()})
 	}
+	const link = "[:::https://evil.example/l]link"
+	host.handle(event.Message{Header: event.At(me), From: bob + "/" + res, To: me, Peer: bob, Type: "chat", Body: "x", Stamp: time.Now(),
+		XHTML: `<p><a href="https://evil.example/[x]">` + link + `</a></p>`})
+	const failure = "server says [:::https://evil.example/e]boom[::u]"
+	host.handle(event.Error{Header: event.At(me), Text: failure})
+	host.handle(event.Message{Header: event.At(me), From: bob + "/" + res, To: me, Peer: bob, Type: "chat", Body: "after", Stamp: time.Now()})
 	frameAndDraw(u)
 	s := takeShot(sim)
 	screen := s.String()
-	for _, want := range append(bodies, bob+"/"+res+" is available: "+status, "<"+name+">", "("+name+")", ": "+status) {
+	shown := append(bodies, bob+"/"+res+" is available: "+status, "<"+name+">", "("+name+")", ": "+status, link, failure,
+		"│ ● [::u]Bob[:::https:") // the last: the roster pane's row
+	for _, want := range shown {
 		if !strings.Contains(screen, want) {
 			t.Errorf("%q not shown as text:\n%s", want, screen)
 		}
