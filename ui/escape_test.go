@@ -143,3 +143,24 @@ func TestEscapeKnowsTheLinkedTview(t *testing.T) {
 		t.Error("go.mod requires another tview than v0.42.0: check escape.go against its tag parser")
 	}
 }
+
+var sink string
+
+// BenchmarkEscapeClean measures a message with no '[' (the common case:
+// no allocation).
+func BenchmarkEscapeClean(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		sink = escape("a plain message of some length, as most of them are")
+	}
+}
+
+// BenchmarkEscapeTags measures a message full of tags.
+func BenchmarkEscapeTags(b *testing.B) {
+	s := strings.Repeat("[:::https://evil.example/x]a[red]b ", 8)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		sink = escape(s)
+	}
+}
