@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"chat/themes"
 	"chat/xhtml"
@@ -161,8 +162,8 @@ func clusterAligned(spans []xhtml.Span) []xhtml.Span {
 // joinedPrefix returns how many bytes at the start of next belong to the
 // last grapheme cluster of prev.
 func joinedPrefix(prev, next string) int {
-	if prev == "" || next == "" {
-		return 0
+	if prev == "" || next == "" || prev[len(prev)-1] < utf8.RuneSelf && next[0] < utf8.RuneSelf {
+		return 0 // two ASCII characters never join (sanitised text has no CR)
 	}
 	var last string
 	for g := uniseg.NewGraphemes(prev); g.Next(); {
