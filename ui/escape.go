@@ -11,7 +11,7 @@ import (
 
 // Escaping for tview's tags. Every string that reaches a widget from the
 // network, a file name, a config file or a server goes through escape
-// (usually as esc or escText), so that tview draws it as text and never
+// (as esc for one-line fields, escLines for texts), so that tview draws it as text and never
 // reads markup in it.
 //
 // The grammar is tview v0.42.0's (strings.go, step and parseTag); check it
