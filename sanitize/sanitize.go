@@ -3,9 +3,10 @@
 //
 // Everything a contact or a server controls (message bodies, nicknames,
 // status texts, error texts, JIDs) must pass through [Text] or [Line] before
-// it reaches a terminal, and through [Tview] before it reaches a tview
-// widget that interprets style tags. Text the user typed goes through
-// [XMLText] before it is sent.
+// it reaches a terminal. Text the user typed goes through [XMLText] before
+// it is sent. Escaping for a particular widget toolkit's markup (tview's
+// style tags) is the front end's job, not this package's: package ui has
+// its own escaper, so that line-mode front ends do not link tview.
 //
 // What Text removes or neutralises:
 //   - ANSI/VT escape sequences: CSI (ESC [ … final), OSC (ESC ] …), DCS,
@@ -37,14 +38,8 @@
 // returned as is, without allocating.
 //
 // This package only transforms strings: it must not write to a terminal,
-// know about XMPP or hold state.
+// know about XMPP, hold state or import a UI toolkit (tview, tcell).
 package sanitize
-
-import (
-	"strings"
-
-	"github.com/rivo/tview"
-)
 
 // Text returns s with terminal control sequences, control characters and
 // spoofing format characters removed; newlines and tabs are kept. See the
@@ -62,14 +57,3 @@ func Line(s string) string { return clean(s, modeLine) }
 // format controls show as "<U+202E>". Newlines and tabs are kept, and
 // invalid UTF-8 becomes U+FFFD. The result is as safe as Text's.
 func Visible(s string) string { return clean(s, modeVisible) }
-
-// Tview is [Text] followed by [tview.Escape], for text shown in a tview
-// widget with dynamic colours or regions enabled: "[red]", "[::b]" and
-// "[\"region\"]" in the text show literally instead of being interpreted.
-func Tview(s string) string {
-	t := Text(s)
-	if !strings.Contains(t, "[") {
-		return t // tview.Escape always allocates; nothing to escape here
-	}
-	return tview.Escape(t)
-}

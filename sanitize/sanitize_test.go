@@ -153,26 +153,6 @@ func TestVisible(t *testing.T) {
 	}
 }
 
-func TestTview(t *testing.T) {
-	cases := []struct{ in, want string }{
-		{"plain", "plain"},
-		{"[red]alert", "[red[]alert"},
-		{"[::b]bold", "[::b[]bold"},
-		{`["region"]x`, `["region"[]x`},
-		{"\x1b[31m[red]x", "[red[]x"},
-		{"a [ b ] c", "a [ b [] c"},
-		{"[]", "[]"},
-	}
-	for _, tc := range cases {
-		if got := Tview(tc.in); got != tc.want {
-			t.Errorf("Tview(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-	if allocs := testing.AllocsPerRun(10, func() { _ = Tview("no tags here") }); allocs != 0 {
-		t.Errorf("Tview allocated %v times on clean input", allocs)
-	}
-}
-
 func TestXMLText(t *testing.T) {
 	cases := []struct{ in, want string }{
 		{"hello", "hello"},
@@ -235,7 +215,6 @@ func FuzzText(f *testing.F) {
 			t.Fatalf("Line not idempotent: %q -> %q -> %q", s, line, again)
 		}
 		checkSafe(t, s, Visible(s))
-		checkSafe(t, s, Tview(s))
 	})
 }
 
@@ -274,13 +253,6 @@ func BenchmarkTextDirty(b *testing.B) {
 	b.SetBytes(int64(len(dirtyInput)))
 	for b.Loop() {
 		sink = Text(dirtyInput)
-	}
-}
-
-func BenchmarkTviewClean(b *testing.B) {
-	b.ReportAllocs()
-	for b.Loop() {
-		sink = Tview("a plain message without brackets")
 	}
 }
 

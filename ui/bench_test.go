@@ -6,27 +6,12 @@ import (
 	"time"
 
 	"chat/event"
-
-	"github.com/gdamore/tcell/v2"
 )
 
 // syncUI is a UI whose two halves run in turn on the calling goroutine:
 // Show/Flush as the loop, then the hand-over and a draw as tview would.
 func syncUI(b *testing.B, w, h int) (*UI, *fakeHost) {
-	b.Helper()
-	sim := tcell.NewSimulationScreen("UTF-8")
-	u, err := New(Options{Screen: sim, Theme: "dark", Editor: "false", Getenv: func(string) string { return "" }})
-	if err != nil {
-		b.Fatal(err)
-	}
-	host := newFakeHost(b, u)
-	u.Attach(host)
-	if err := u.s.initScreen(sim); err != nil {
-		b.Fatal(err)
-	}
-	sim.SetSize(w, h)
-	host.handle(event.ConnState{Header: event.At(me), State: event.Online, JID: me + "/ui"})
-	frameAndDraw(u)
+	u, host, _ := newSyncUI(b, w, h, "dark")
 	return u, host
 }
 

@@ -2,11 +2,9 @@ package ui
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"chat/event"
-	"chat/sanitize"
 	"chat/themes"
 )
 
@@ -98,14 +96,13 @@ const indent = "      "
 func (m *model) renderLine(l *line, styled bool, p richPalette) string {
 	th := m.theme
 	ts := tag(th.Time) + l.at.Local().Format("15:04") + reset + " "
-	text := sanitize.Tview(l.text)
 	switch l.kind {
 	case kindAction:
 		return ts + tag(th.Action) + "* " + esc(l.nick) + " " + richText(m.spansOf(l, styled), tag(th.Action), p) + reset
 	case kindNotice:
-		return ts + tag(th.Notice) + multi(text, tag(th.Notice)) + reset
+		return ts + tag(th.Notice) + escLines(l.text, reset+"\n"+indent+tag(th.Notice)) + reset
 	case kindError:
-		return ts + tag(th.Error) + multi(text, tag(th.Error)) + reset
+		return ts + tag(th.Error) + escLines(l.text, reset+"\n"+indent+tag(th.Error)) + reset
 	}
 	nick := m.nickTag(l.jid) + "<" + esc(l.nick) + ">" + reset + " "
 	base := ""
@@ -113,15 +110,6 @@ func (m *model) renderLine(l *line, styled bool, p richPalette) string {
 		base = tag(th.Highlight)
 	}
 	return ts + nick + richText(m.spansOf(l, styled), base, p) + reset
-}
-
-// multi indents the continuation lines of text and restarts style s on
-// each.
-func multi(text, s string) string {
-	if !strings.Contains(text, "\n") {
-		return text
-	}
-	return strings.ReplaceAll(text, "\n", reset+"\n"+indent+s)
 }
 
 func (m *model) nickTag(jid string) string {
@@ -166,7 +154,7 @@ func (m *model) title() string {
 	if online {
 		word = orWord(p.Show, "available")
 	}
-	text += " " + tag(ps.Style()) + string(ps.Symbol) + " " + word + reset
+	text += " " + tag(ps.Style()) + esc(string(ps.Symbol)) + " " + esc(word) + reset
 	if online && p.Status != "" {
 		text += ": " + esc(p.Status)
 	}

@@ -2,19 +2,22 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+	"unicode/utf8"
 
-	"chat/sanitize"
 	"chat/themes"
 	"chat/xhtml"
 
 	"github.com/gdamore/tcell/v2"
+	"github.com/rivo/uniseg"
 )
 
 // Rich text: a message's body (with XEP-0393 styling) or its XHTML-IM is
 // turned into spans by package xhtml, and the spans into tview-tagged text
-// here. Span text is escaped with sanitize.Tview and every span ends with a
-// full reset, so nothing a sender writes can leak style into what follows.
+// here. Span text is escaped with escLines (see escape.go) and every span,
+// and every line of a span, ends with a full reset, so nothing a sender
+// writes can leak style, underline or a link into what follows.
 
 // settings is what the UI reads from a host that has settings (*app.App
 // does; hosts without them get styling on).
@@ -108,24 +111,66 @@ func (m *model) spansOf(l *line, styled bool) []xhtml.Span {
 // continuation lines are indented.
 func richText(spans []xhtml.Span, base string, p richPalette) string {
 	var b strings.Builder
-	for _, s := range spans {
+	for _, s := range clusterAligned(spans) {
 		if s.Text == "" {
 			continue
 		}
 		open := base + spanTag(s.Style, p)
-		end := reset
-		if s.Style.Underline || s.Style.Link != "" {
-			end = "[::U]" + reset
-		}
 		b.WriteString(open)
-		text := sanitize.Tview(s.Text)
-		if strings.Contains(text, "\n") {
-			text = strings.ReplaceAll(text, "\n", end+"\n"+indent+open)
-		}
-		b.WriteString(text)
-		b.WriteString(end)
+		b.WriteString(escLines(s.Text, reset+"\n"+indent+open))
+		b.WriteString(reset)
 	}
 	return b.String()
+}
+
+// clusterAligned returns spans with every boundary between two of them at
+// a grapheme cluster boundary of their joint text: a cluster split by a
+// style change (a flag, an emoji sequence, a letter and its accent) goes
+// whole to the span it starts in. tview cannot draw a cluster across a tag.
+// spans is not changed.
+func clusterAligned(spans []xhtml.Span) []xhtml.Span {
+	var out []xhtml.Span
+	if slices.ContainsFunc(spans, func(s xhtml.Span) bool { return s.Text == "" }) {
+		out = slices.DeleteFunc(slices.Clone(spans), func(s xhtml.Span) bool { return s.Text == "" })
+		spans = out
+	}
+	for i := 1; i < len(spans); i++ {
+		prev, next := spans[i-1].Text, spans[i].Text
+		if out != nil {
+			prev, next = out[i-1].Text, out[i].Text
+		}
+		n := joinedPrefix(prev, next)
+		if n == 0 {
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(spans)
+		}
+		out[i-1].Text, out[i].Text = prev+next[:n], next[n:]
+		if out[i].Text == "" { // all of it joined: the next span follows prev
+			out = slices.Delete(out, i, i+1)
+			spans = out
+			i--
+		}
+	}
+	if out == nil {
+		return spans
+	}
+	return out
+}
+
+// joinedPrefix returns how many bytes at the start of next belong to the
+// last grapheme cluster of prev.
+func joinedPrefix(prev, next string) int {
+	if prev == "" || next == "" || prev[len(prev)-1] < utf8.RuneSelf && next[0] < utf8.RuneSelf {
+		return 0 // two ASCII characters never join (sanitised text has no CR)
+	}
+	var last string
+	for g := uniseg.NewGraphemes(prev); g.Next(); {
+		last = g.Str()
+	}
+	c, _, _, _ := uniseg.FirstGraphemeClusterInString(last+next, -1)
+	return max(0, len(c)-len(last))
 }
 
 // spanTag is the tview tag for a span's style, "" for plain text.

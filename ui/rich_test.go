@@ -146,7 +146,7 @@ func contrastOnWhite(c tcell.Color) float64 {
 func TestRichTextResetsEverySpan(t *testing.T) {
 	spans := []xhtml.Span{{Text: "a\nb", Style: xhtml.Style{Bold: true, Link: "https://x"}}, {Text: "[c]"}}
 	got := richText(spans, "[red::]", richPalette{})
-	want := "[red::][::bu]a[::U][-:-:-]\n      [red::][::bu]b[::U][-:-:-][red::][c[]" + reset
+	want := "[red::][::bu]a" + reset + "\n      [red::][::bu]b" + reset + "[red::][[:]c]" + reset
 	if got != want {
 		t.Errorf("richText = %q\nwant      %q", got, want)
 	}

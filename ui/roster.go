@@ -132,9 +132,9 @@ func (r *rosterPane) Draw(scr tcell.Screen) {
 	x, w = x+1, w-1
 	self := r.snap.self
 	ps := th.Presence.Show(self.show, self.online)
-	line := tag(ps.Style()) + string(ps.Symbol) + reset + " " + tag(th.RosterSelf) + esc(self.jid) + reset
+	line := tag(ps.Style()) + esc(string(ps.Symbol)) + reset + " " + tag(th.RosterSelf) + esc(self.jid) + reset
 	if !self.online && self.conn != "" {
-		line += tag(th.Notice) + " " + self.conn + reset
+		line += tag(th.Notice) + " " + esc(self.conn) + reset
 	}
 	tview.Print(scr, line, x, y, w, tview.AlignLeft, tcell.ColorDefault)
 	y, h = y+1, h-1
@@ -166,7 +166,7 @@ func (r *rosterPane) drawRow(scr tcell.Screen, row rosterRow, x, y, w int, selec
 		count = " " + strconv.Itoa(n)
 	}
 	ps := th.Presence.Show(row.show, row.online)
-	sym := string(ps.Symbol)
+	sym := esc(string(ps.Symbol))
 	if row.ask {
 		sym = "?"
 	}

@@ -64,7 +64,7 @@ func (b *statusBar) Draw(scr tcell.Screen) {
 	s := b.snap
 	if s.account != "" {
 		put(" "+esc(s.account)+" ", th.Status, -1)
-		put(s.conn, b.connStyle(s.conn), -1)
+		put(esc(s.conn), b.connStyle(s.conn), -1)
 	}
 	if s.current < len(s.items) {
 		put(" │ ", th.Status, -1)

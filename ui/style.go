@@ -7,7 +7,6 @@ import (
 	"chat/themes"
 
 	"github.com/gdamore/tcell/v2"
-	"github.com/rivo/tview"
 )
 
 // tag returns the tview style tag that switches to s; reset goes back to
@@ -20,7 +19,11 @@ func tag(s themes.Style) string {
 	return "[" + colorTag(s.Fg) + ":" + colorTag(s.Bg) + ":" + attrs + "]"
 }
 
-const reset = "[-:-:-]"
+// reset is a full reset: colours, attributes and URL back to the
+// widget's, then underline off. "[-:-:-]" alone is not enough in tview
+// v0.42.0: "-" for the attributes leaves tcell's underline style (which is
+// what the terminal is told) on, and the URL is a fourth field.
+const reset = "[-:-:-:-][::U]"
 
 var attrLetters = map[string]string{
 	"bold": "b", "dim": "d", "italic": "i", "underline": "u",
@@ -52,12 +55,4 @@ func cellStyle(base tcell.Style, s themes.Style) tcell.Style {
 // textStyle is the theme's base style for everything.
 func textStyle(th *themes.Theme) tcell.Style {
 	return cellStyle(tcell.StyleDefault, th.Text)
-}
-
-// escTags keeps tview from reading style tags in text.
-func escTags(s string) string {
-	if !strings.Contains(s, "[") {
-		return s
-	}
-	return tview.Escape(s)
 }

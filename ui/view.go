@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"chat/event"
-	"chat/sanitize"
 )
 
 // Show records one event in the model; the loop calls it after updating
@@ -195,7 +194,3 @@ func bare(j string) string {
 	}
 	return j
 }
-
-// esc makes one-line network text safe for a tview widget that reads
-// style tags.
-func esc(s string) string { return escTags(sanitize.Line(s)) }

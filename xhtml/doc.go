@@ -19,8 +19,9 @@
 // shows the plain body instead ([Choose] does exactly that).
 //
 // Span text is NOT escaped for tview: "[red]" in a message stays "[red]" in
-// Span.Text. A front end that draws with tview style tags must pass each
-// span's text through sanitize.Tview (or tview.Escape) itself.
+// Span.Text. A front end that draws with a markup of its own (package ui
+// draws with tview's style tags) must escape each span's text itself, and
+// end each span with a full reset.
 //
 // This package must not touch the terminal, import tview or tcell, or import
 // the ui, client or app packages: it maps strings to data and back.
