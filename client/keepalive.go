@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"mellium.im/xmlstream"
-	"mellium.im/xmpp/stanza"
+	"mellium.im/xmpp/jid"
 )
 
 // keepalive pings the server (XEP-0199) when the stream has been idle for
@@ -35,18 +35,22 @@ func (e *Engine) keepalive(s *session) {
 }
 
 func ping(s *session, timeout time.Duration) error {
-	ctx, cancel := context.WithTimeout(s.ctx, timeout)
-	defer cancel()
+	req := pingRequest(jid.JID{})
+	req.Timeout = timeout
+	_, err := s.request(context.Background(), req)
+	return err
+}
+
+// pingRequest is a XEP-0199 ping of to (zero: our server).
+func pingRequest(to jid.JID) iqRequest {
 	payload := xmlstream.Wrap(nil, xml.StartElement{Name: xml.Name{Space: nsPing, Local: "ping"}})
-	return s.xs.UnmarshalIQElement(ctx, payload, stanza.IQ{Type: stanza.GetIQ}, nil)
+	return iqRequest{Type: "get", To: to, Payload: payload, What: "ping"}
 }
 
 // enableCarbons asks the server to copy us messages sent and received by
 // our other clients (XEP-0280). Servers without it answer with an error,
 // which is not worth reporting.
 func enableCarbons(s *session) {
-	ctx, cancel := context.WithTimeout(s.ctx, time.Minute)
-	defer cancel()
 	payload := xmlstream.Wrap(nil, xml.StartElement{Name: xml.Name{Space: nsCarbons, Local: "enable"}})
-	_ = s.xs.UnmarshalIQElement(ctx, payload, stanza.IQ{Type: stanza.SetIQ}, nil)
+	_, _ = s.request(context.Background(), iqRequest{Type: "set", Payload: payload})
 }
