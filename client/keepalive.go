@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"time"
 
@@ -26,7 +27,7 @@ func (e *Engine) keepalive(s *session) {
 		if s.idle() < e.cfg.PingInterval {
 			continue
 		}
-		if err := ping(s, e.cfg.PingTimeout); err != nil && s.ctx.Err() == nil {
+		if err := ping(s, e.cfg.PingTimeout); !answered(err) && s.ctx.Err() == nil {
 			s.fail(fmt.Errorf("server did not answer a ping within %s: %w", e.cfg.PingTimeout, err))
 			return
 		}
@@ -39,6 +40,14 @@ func ping(s *session, timeout time.Duration) error {
 	req.Timeout = timeout
 	_, err := s.request(context.Background(), req)
 	return err
+}
+
+// answered reports whether a ping's outcome shows the server alive: a
+// result, or an error reply (a server without XEP-0199 answers
+// service-unavailable, which is an answer all the same).
+func answered(err error) bool {
+	var iqErr *IQError
+	return err == nil || errors.As(err, &iqErr)
 }
 
 // pingRequest is a XEP-0199 ping of to (zero: our server).

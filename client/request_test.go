@@ -192,3 +192,18 @@ func TestRequestsOverTheEmbeddedServer(t *testing.T) {
 		t.Fatal("a request outlived its connection")
 	}
 }
+
+// An error reply to a ping is an answer: the keepalive must not tear the
+// session down because the server does not implement XEP-0199.
+func TestPingErrorReplyKeepsTheSession(t *testing.T) {
+	h, s := offlineSession(t, "alice@localhost/test")
+	p := s.sendIQ(pingRequest(jid.JID{}))
+	deliver(t, h, `<iq type='error' id='`+p.id+`'><error type='cancel'><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>`)
+	_, err := s.await(context.Background(), p, time.Hour)
+	if err == nil || !answered(err) {
+		t.Errorf("error reply %v: answered = false, want true", err)
+	}
+	if answered(ErrNoReply) || answered(ErrSessionEnded) {
+		t.Error("no reply counted as an answer")
+	}
+}

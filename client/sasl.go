@@ -16,8 +16,8 @@ import (
 )
 
 // mechanisms is our order of preference: channel binding first, then the
-// strongest hash; PLAIN last. mellium's SASL feature only runs on a secured
-// stream, so PLAIN is never offered in the clear.
+// strongest hash; PLAIN last. Our SASL feature only runs on a secured
+// stream, so PLAIN is never sent in the clear.
 var mechanisms = []sasl.Mechanism{
 	sasl.ScramSha256Plus,
 	sasl.ScramSha1Plus,
