@@ -101,10 +101,10 @@ func (e *Engine) run(ctx context.Context, done chan struct{}) {
 			return
 		}
 		if isFatal(err) {
-			e.emit(event.ConnState{Header: event.At(e.account), State: event.Offline, Err: err.Error(), Fatal: true})
 			e.mu.Lock()
-			e.cancel = nil
+			e.cancel = nil // before the event: who sees it must find the engine stopped
 			e.mu.Unlock()
+			e.emit(event.ConnState{Header: event.At(e.account), State: event.Offline, Err: err.Error(), Fatal: true})
 			return
 		}
 		wait := backoff(failures, e.cfg.MinBackoff, e.cfg.MaxBackoff)
