@@ -128,8 +128,12 @@ func handleDiscoInfo(_ *handler, info iqInfo, _ *xml.Decoder, _ xml.StartElement
 // is dropped.
 func (h *handler) answer(info iqInfo, d *xml.Decoder) error {
 	children, err := iqChildren(d)
-	if err != nil {
-		return fmt.Errorf("read iq %s: %w", info.Type, err)
+	if err != nil { // too large, say: the request fails now rather than time out
+		err = fmt.Errorf("read iq %s: %w", info.Type, err)
+		if h.s.resolve(info.ID, info.From, h.e.cfg.JID, iqResult{err: err}) {
+			return nil // reported by the requester
+		}
+		return err
 	}
 	res := iqResult{reply: &iqReply{From: info.From, payload: children}}
 	if info.Type == "error" {

@@ -11,7 +11,7 @@ import (
 
 // FuzzIQAnswer feeds arbitrary answers to a waiting request through the
 // handler: nothing may panic, and whatever is delivered is a reply that
-// decodes or an error that renders.
+// decodes, an error reply with a condition, or a read error.
 func FuzzIQAnswer(f *testing.F) {
 	f.Add(`<iq type='result' id='ID'><query xmlns='jabber:iq:roster' ver='1'><item jid='a@b' subscription='both'><group>x</group></item></query></iq>`)
 	f.Add(`<iq type='error' id='ID'><error type='cancel'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'>gone</text></error></iq>`)
@@ -37,8 +37,11 @@ func FuzzIQAnswer(f *testing.F) {
 		}
 		if r.err != nil {
 			var iqErr *IQError
-			if !errors.As(r.err, &iqErr) || r.err.Error() == "" {
-				t.Fatalf("error %v is not a rendered IQError", r.err)
+			if errors.As(r.err, &iqErr) && iqErr.Err.Condition == "" {
+				t.Fatalf("error reply without a condition: %+v", iqErr)
+			}
+			if r.err.Error() == "" {
+				t.Fatal("an error that says nothing")
 			}
 			return
 		}

@@ -207,3 +207,19 @@ func TestPingErrorReplyKeepsTheSession(t *testing.T) {
 		t.Error("no reply counted as an answer")
 	}
 }
+
+// An answer too large to read fails its request at once instead of
+// leaving it to time out.
+func TestUnreadableAnswerFailsTheRequest(t *testing.T) {
+	h, s := offlineSession(t, "alice@localhost/test")
+	p := s.sendIQ(iqRequest{Type: "get", Payload: marshalRoster(rosterQuery{})})
+	raw := `<iq type='result' id='` + p.id + `'><query xmlns='jabber:iq:roster'><item jid='a@b'/>` // cut short
+	start, _ := xml.NewDecoder(strings.NewReader(raw)).Token()
+	if err := h.iq(nil, xmlDecoder(raw), start.(xml.StartElement)); err != nil {
+		t.Fatalf("handler: %v, want the error left to the requester", err)
+	}
+	r, ok := resolved(p)
+	if !ok || r.err == nil || errors.As(r.err, new(*IQError)) {
+		t.Fatalf("got %+v, want a read error", r)
+	}
+}
