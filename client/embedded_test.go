@@ -3,6 +3,9 @@ package client
 import (
 	"context"
 	"crypto/x509"
+	"fmt"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,12 +24,18 @@ type embedded struct {
 }
 
 // embeddedUsers all have the password "secret".
-var embeddedUsers = map[string]string{"alice": "secret", "bob": "secret", "carol": "secret"}
+var embeddedUsers = map[string]string{"alice": "secret", "bob": "secret", "carol": "secret", "dave": "secret"}
 
 func startEmbedded(t *testing.T) *embedded {
 	t.Helper()
+	var mu sync.Mutex
+	var log []string
 	srv, err := server.New(server.Config{Listen: "127.0.0.1:0", Users: embeddedUsers, AuthFailureDelay: -1,
-		Logf: func(string, ...any) {}})
+		Logf: func(format string, args ...any) {
+			mu.Lock()
+			defer mu.Unlock()
+			log = append(log, fmt.Sprintf(format, args...))
+		}})
 	if err != nil {
 		t.Fatalf("embedded server: %v", err)
 	}
@@ -42,6 +51,11 @@ func startEmbedded(t *testing.T) *embedded {
 			t.Errorf("embedded server: %v", err)
 		}
 		srv.Close()
+		if t.Failed() {
+			mu.Lock()
+			defer mu.Unlock()
+			t.Logf("embedded server log:\n%s", strings.Join(log, "\n"))
+		}
 	})
 	pool := x509.NewCertPool()
 	if !pool.AppendCertsFromPEM(srv.CertPEM()) {

@@ -111,6 +111,9 @@ func TestStoppedEnginesLeaveNoGoroutines(t *testing.T) {
 	alice, bob := es.peer(t, "alice"), es.peer(t, "bob")
 	alice.online()
 	bob.online()
+	// The server pushes roster changes only to resources that fetched the
+	// roster (RFC 6121 §2.1.6), so wait for that first.
+	alice.expect("alice's roster", func(ev event.Event) bool { _, ok := ev.(event.Roster); return ok })
 	if err := alice.e.RosterSet(event.RosterItem{JID: bob.jid, Name: "Bob"}); err != nil {
 		t.Fatal(err)
 	}
@@ -123,6 +126,9 @@ func TestStoppedEnginesLeaveNoGoroutines(t *testing.T) {
 	}
 	bob.expect("message from alice", isMessage(alice.jid, "hello"))
 	if _, err := bob.e.request(context.Background(), pingRequest(jid.MustParse(alice.jid+"/test"))); err != nil {
+		for len(bob.events) > 0 {
+			t.Logf("bob event %+v", <-bob.events)
+		}
 		t.Fatalf("bob pings alice: %v", err)
 	}
 	// A request still waiting when the engine stops must not hold it up.
@@ -135,7 +141,14 @@ func TestStoppedEnginesLeaveNoGoroutines(t *testing.T) {
 	wrong.e.Connect()
 	wrong.expect("fatal offline", isConn(event.Offline))
 
-	for _, p := range []*peer{alice, bob, wrong} {
+	// And one whose connection is cut: stopped while it waits to reconnect.
+	proxy := newStallProxy(t, es.addr)
+	cut := es.peer(t, "dave", func(c *Config) { c.Server = proxy.ln.Addr().String() })
+	cut.online()
+	proxy.close()
+	cut.expect("reconnecting", isConn(event.Reconnecting))
+
+	for _, p := range []*peer{alice, bob, wrong, cut} {
 		p.stop()
 	}
 	checkNoClientGoroutines(t, before)

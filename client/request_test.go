@@ -169,6 +169,9 @@ func TestRequestsOverTheEmbeddedServer(t *testing.T) {
 	_, err := alice.e.request(ctx, iqRequest{Type: "get", To: bobFull, Payload: unknown})
 	var iqErr *IQError
 	if !errors.As(err, &iqErr) || iqErr.Err.Condition != stanza.ServiceUnavailable || iqErr.From != bobFull.String() {
+		for len(bob.events) > 0 {
+			t.Logf("bob event %+v", <-bob.events)
+		}
 		t.Fatalf("unknown request to bob: %v, want service-unavailable from %s", err, bobFull)
 	}
 

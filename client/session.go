@@ -156,9 +156,14 @@ func (s *session) writePending() bool {
 			return true
 		}
 		for i, o := range batch {
-			ctx, cancel := context.WithTimeout(s.ctx, 30*time.Second)
-			err := s.xs.Send(ctx, o.r)
-			cancel()
+			// s.ctx, not a context per write: mellium's Send arms a goroutine
+			// that, when it finds the context done, sets the connection's write
+			// deadline in the past; if that context is cancelled as soon as
+			// Send returns, the goroutine can fire late and break whichever
+			// write runs next (a TLS connection does not survive that). A
+			// write that hangs is ended by the keepalive, which fails the
+			// session and so cancels s.ctx.
+			err := s.xs.Send(s.ctx, o.r)
 			if err != nil {
 				s.mu.Lock()
 				s.pending = append(batch[i:], s.pending...)
@@ -236,8 +241,8 @@ func (s *session) closeGracefully() {
 	s.closeOnce.Do(func() { close(s.closing) })
 	waitAtMost(s.flushed, 5*time.Second) // let queued stanzas go out first: nothing typed is lost
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel() // only once the connection is closed (see writePending)
 	_ = s.xs.Send(ctx, stanza.Presence{Type: stanza.UnavailablePresence}.Wrap(nil))
-	cancel()
 	_ = s.xs.Close()
 	s.cancel(errors.New("disconnected"))
 	waitAtMost(s.served, 2*time.Second)
