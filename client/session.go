@@ -73,7 +73,7 @@ func (e *Engine) login(ctx context.Context) (*session, error) {
 		ctx: sctx, cancel: scancel, wake: make(chan struct{}, 1), lastIn: time.Now(),
 		closing: make(chan struct{}), flushed: make(chan struct{}), served: make(chan struct{}),
 		onLost: func(what string) {
-			e.emitError(what, errors.New("not sent: the connection was lost first"), "")
+			e.emitError(what, ErrNotSent, "")
 		},
 	}
 	s.tlsInfo = describeTLS(xs.ConnectionState())
