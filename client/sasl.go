@@ -26,11 +26,12 @@ var mechanisms = []sasl.Mechanism{
 	sasl.Plain,
 }
 
-// saslAuth is the client's SASL stream feature (RFC 6120 §6). It is ours
-// rather than mellium's xmpp.SASL so that the chosen mechanism is known
-// afterwards and a <failure/> comes back as an *AuthError: mellium
-// v0.22.0 returns failures as a type from an internal package that
-// cannot be named outside it. Only public APIs are used: mellium.im/sasl
+// recordingSASL is the client's SASL stream feature (RFC 6120 §6); it
+// records the mechanism it chose in chosen. It is ours rather than
+// mellium's xmpp.SASL so that the chosen mechanism is known afterwards and
+// a <failure/> comes back as an *AuthError: mellium v0.22.0 returns
+// failures as a type from an internal package that cannot be named
+// outside it. Only public APIs are used: mellium.im/sasl
 // for the mechanisms and the session's token reader and writer.
 //
 // The feature is necessary only once the stream is secured, so PLAIN is
@@ -41,7 +42,7 @@ var mechanisms = []sasl.Mechanism{
 // 23.01) still offer -PLUS mechanisms, then refuse the binding. So under
 // TLS 1.3 the -PLUS mechanisms are used only when the server says, with
 // XEP-0440, that it supports tls-exporter; cb holds what it said.
-func saslAuth(password string, chosen *string, cb *[]string) xmpp.StreamFeature {
+func recordingSASL(password string, chosen *string, cb *[]string) xmpp.StreamFeature {
 	return xmpp.StreamFeature{
 		Name:       xml.Name{Space: nsSASL, Local: "mechanisms"},
 		Necessary:  xmpp.Secure,

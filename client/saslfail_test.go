@@ -60,7 +60,7 @@ func scriptedSASL(t *testing.T, mechs []string, answer string) error {
 	defer cancel()
 	var chosen string
 	var cb []string
-	features := []xmpp.StreamFeature{saslAuth("secret", &chosen, &cb)}
+	features := []xmpp.StreamFeature{recordingSASL("secret", &chosen, &cb)}
 	origin := jid.MustParse("alice@localhost")
 	_, err := xmpp.NewSession(ctx, origin.Domain(), origin, client, xmpp.Secure,
 		xmpp.NewNegotiator(func(*xmpp.Session, *xmpp.StreamConfig) xmpp.StreamConfig {

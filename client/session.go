@@ -61,7 +61,7 @@ func (e *Engine) login(ctx context.Context) (*session, error) {
 		features = append(features, xmpp.StartTLS(tlsCfg))
 	}
 	var cbTypes []string
-	features = append(features, channelBindingTypes(&cbTypes), saslAuth(e.cfg.Password, &mech, &cbTypes), bindResource())
+	features = append(features, channelBindingTypes(&cbTypes), recordingSASL(e.cfg.Password, &mech, &cbTypes), bindResource())
 	xs, err := xmpp.NewClientSession(ctx, e.cfg.JID, conn, features...)
 	if err != nil {
 		conn.Close()
