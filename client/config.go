@@ -24,6 +24,7 @@ type Config struct {
 
 	PingInterval time.Duration // idle time before a keepalive ping (default 60s)
 	PingTimeout  time.Duration // how long a ping may take (default 15s)
+	IQTimeout    time.Duration // how long any other request waits for its answer (default 60s)
 	DialTimeout  time.Duration // dial, TLS, SASL and bind together (default 30s)
 	MinBackoff   time.Duration // first reconnect wait (default 1s)
 	MaxBackoff   time.Duration // longest reconnect wait (default 5m)
@@ -44,6 +45,7 @@ func (c *Config) applyDefaults() {
 	}
 	def(&c.PingInterval, 60*time.Second)
 	def(&c.PingTimeout, 15*time.Second)
+	def(&c.IQTimeout, time.Minute)
 	def(&c.DialTimeout, 30*time.Second)
 	def(&c.MinBackoff, time.Second)
 	def(&c.MaxBackoff, 5*time.Minute)

@@ -14,13 +14,21 @@
 // they queue the stanza for a per-connection writer and return, so the
 // event loop that calls them is never blocked by a slow server.
 //
+// Every IQ the client sends (roster get and set, pings, carbons) goes
+// through one mechanism (request.go): the ordered outgoing queue, a reply
+// table keyed by id that accepts an answer only from the JID the request
+// went to, a timeout from Config, and a prompt failure when the session
+// ends. A handler inside Serve must not wait on an IQ: waits happen on
+// goroutines the session owns, and stop waits for all of them.
+//
 // Work-arounds for mellium.im/xmpp v0.22.0 live here: its client resource
-// binding never sends the requested resource (bind.go has a fixed copy), a
-// handler inside Serve must not wait on an IQ (roster fetch and pings wait
-// on other goroutines; roster changes go through the ordered queue with
-// id-keyed reply callbacks, session.go), and roster pushes and carbons are
-// not checked against their sender (roster.go and message.go drop those not
-// from our own account).
+// binding never sends the requested resource (bind.go has a fixed copy),
+// its SASL feature reports a failure as a type from an internal package
+// (saslexchange.go runs the exchange itself, with mellium.im/sasl), its
+// IQ tracking accepts an answer from anyone who knows the id (hence
+// request.go), and roster pushes and carbons are not checked against
+// their sender (roster.go and message.go drop those not from our own
+// account).
 //
 // What the server sends is read through a stream guard (guard.go) before
 // mellium's XML decoder sees it: each stanza is held until complete and

@@ -101,10 +101,10 @@ func (e *Engine) run(ctx context.Context, done chan struct{}) {
 			return
 		}
 		if isFatal(err) {
-			e.emit(event.ConnState{Header: event.At(e.account), State: event.Offline, Err: err.Error(), Fatal: true})
 			e.mu.Lock()
-			e.cancel = nil
+			e.cancel = nil // before the event: who sees it must find the engine stopped
 			e.mu.Unlock()
+			e.emit(event.ConnState{Header: event.At(e.account), State: event.Offline, Err: err.Error(), Fatal: true})
 			return
 		}
 		wait := backoff(failures, e.cfg.MinBackoff, e.cfg.MaxBackoff)
@@ -120,7 +120,8 @@ func (e *Engine) run(ctx context.Context, done chan struct{}) {
 }
 
 // serve runs a logged-in session until it ends, with the post-login work
-// (roster, initial presence, keepalive) on their own goroutines.
+// (roster, initial presence, keepalive) on goroutines of the session,
+// which s.stop waits for.
 func (e *Engine) serve(ctx context.Context, s *session) error {
 	e.mu.Lock()
 	e.sess = s
@@ -136,16 +137,10 @@ func (e *Engine) serve(ctx context.Context, s *session) error {
 	e.emit(event.ConnState{Header: event.At(e.account), State: event.Online,
 		JID: s.xs.LocalAddr().String(), Mechanism: s.mechanism, Server: s.addr, TLS: s.tlsInfo})
 
-	go s.writeLoop()
-	go e.afterLogin(s, pres)
-	go e.keepalive(s)
-	go func() {
-		select {
-		case <-ctx.Done():
-			s.close(true)
-		case <-s.ctx.Done():
-		}
-	}()
+	s.spawn(s.writeLoop) // first: stop waits for it
+	s.spawn(func() { e.afterLogin(s, pres) })
+	s.spawn(func() { e.keepalive(s) })
+	s.spawn(func() { s.closeWhenCancelled(ctx) })
 	err := s.xs.Serve(xmpp.HandlerFunc(e.newHandler(s).handle))
 	if err == nil {
 		err = errors.New("server closed the stream")

@@ -35,8 +35,8 @@ type iqInfo struct {
 	ID, Type, From string
 }
 
-// iq answers an incoming IQ get or set through the mux table; results and
-// errors to our own requests never reach here (mellium routes them).
+// iq answers an incoming IQ get or set through the mux table, and hands
+// results and errors to the requests waiting for them.
 func (h *handler) iq(t xmlstream.TokenReadEncoder, d *xml.Decoder, start xml.StartElement) error {
 	info := iqInfo{ID: attrValue(start, "id"), Type: attrValue(start, "type"), From: attrValue(start, "from")}
 	if info.Type == "result" || info.Type == "error" {
@@ -123,25 +123,93 @@ func handleDiscoInfo(_ *handler, info iqInfo, _ *xml.Decoder, _ xml.StartElement
 		xml.StartElement{Name: xml.Name{Space: nsDiscoInfo, Local: "query"}}), nil
 }
 
-// answer hands the reply to an IQ we sent through the ordered queue to
-// the callback waiting for it. Only our server may answer those (they are
-// all addressed to it); a reply from anyone else is ignored.
+// answer hands an IQ result or error to the request waiting for it
+// (request.go), if it comes from where the request went; anything else
+// is dropped.
 func (h *handler) answer(info iqInfo, d *xml.Decoder) error {
-	if !h.fromOwnAccount(info.From) && info.From != h.e.cfg.JID.Domainpart() {
-		return nil
+	children, err := iqChildren(d)
+	if err != nil { // too large, say: the request fails now rather than time out
+		err = fmt.Errorf("read iq %s: %w", info.Type, err)
+		if h.s.resolve(info.ID, info.From, h.e.cfg.JID, iqResult{err: err}) {
+			return nil // reported by the requester
+		}
+		return err
 	}
-	done, ok := h.s.takeReply(info.ID)
-	if !ok {
-		return nil
+	res := iqResult{reply: &iqReply{From: info.From, payload: children}}
+	if info.Type == "error" {
+		res = iqResult{err: &IQError{From: info.From, Err: parseStanzaError(children)}}
 	}
-	if info.Type == "result" {
-		done(nil)
-		return nil
-	}
-	var reply struct {
-		Error *stanzaError `xml:"error"`
-	}
-	_ = d.Decode(&reply)
-	done(fmt.Errorf("%s", reply.Error.String()))
+	h.s.resolve(info.ID, info.From, h.e.cfg.JID, res)
 	return nil
+}
+
+// iqChildren reads a whole <iq/> from d and returns copies of the tokens
+// inside it.
+func iqChildren(d *xml.Decoder) ([]xml.Token, error) {
+	if _, err := d.Token(); err != nil { // the iq start element itself
+		return nil, err
+	}
+	var out []xml.Token
+	for depth := 0; ; {
+		tok, err := d.Token()
+		if err != nil {
+			return nil, err
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			depth++
+		case xml.EndElement:
+			if depth == 0 {
+				return out, nil
+			}
+			depth--
+		case xml.ProcInst, xml.Directive, xml.Comment:
+			continue
+		}
+		out = append(out, xml.CopyToken(tok))
+	}
+}
+
+// parseStanzaError reads the <error/> among an IQ's children, leniently:
+// no error element, or one without a known condition, gives
+// undefined-condition rather than a failure.
+func parseStanzaError(children []xml.Token) stanza.Error {
+	d := xml.NewTokenDecoder(&tokenSlice{toks: children})
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return stanza.Error{Condition: stanza.UndefinedCondition}
+		}
+		start, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		if start.Name.Local != "error" {
+			if d.Skip() != nil { // the echoed request, say
+				return stanza.Error{Condition: stanza.UndefinedCondition}
+			}
+			continue
+		}
+		var raw struct {
+			Type     string `xml:"type,attr"`
+			Text     string `xml:"urn:ietf:params:xml:ns:xmpp-stanzas text"`
+			Children []struct {
+				XMLName xml.Name
+			} `xml:",any"`
+		}
+		if d.DecodeElement(&raw, &start) != nil {
+			return stanza.Error{Condition: stanza.UndefinedCondition}
+		}
+		se := stanza.Error{Type: stanza.ErrorType(raw.Type), Condition: stanza.UndefinedCondition}
+		for _, c := range raw.Children {
+			if c.XMLName.Space == stanza.NSError && c.XMLName.Local != "text" {
+				se.Condition = stanza.Condition(c.XMLName.Local)
+				break
+			}
+		}
+		if raw.Text != "" {
+			se.Text = map[string]string{"": raw.Text}
+		}
+		return se
+	}
 }

@@ -3,11 +3,12 @@ package client
 import (
 	"context"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"time"
 
 	"mellium.im/xmlstream"
-	"mellium.im/xmpp/stanza"
+	"mellium.im/xmpp/jid"
 )
 
 // keepalive pings the server (XEP-0199) when the stream has been idle for
@@ -26,7 +27,7 @@ func (e *Engine) keepalive(s *session) {
 		if s.idle() < e.cfg.PingInterval {
 			continue
 		}
-		if err := ping(s, e.cfg.PingTimeout); err != nil && s.ctx.Err() == nil {
+		if err := ping(s, e.cfg.PingTimeout); !answered(err) && s.ctx.Err() == nil {
 			s.fail(fmt.Errorf("server did not answer a ping within %s: %w", e.cfg.PingTimeout, err))
 			return
 		}
@@ -35,18 +36,30 @@ func (e *Engine) keepalive(s *session) {
 }
 
 func ping(s *session, timeout time.Duration) error {
-	ctx, cancel := context.WithTimeout(s.ctx, timeout)
-	defer cancel()
+	req := pingRequest(jid.JID{})
+	req.Timeout = timeout
+	_, err := s.request(context.Background(), req)
+	return err
+}
+
+// answered reports whether a ping's outcome shows the server alive: a
+// result, or an error reply (a server without XEP-0199 answers
+// service-unavailable, which is an answer all the same).
+func answered(err error) bool {
+	var iqErr *IQError
+	return err == nil || errors.As(err, &iqErr)
+}
+
+// pingRequest is a XEP-0199 ping of to (zero: our server).
+func pingRequest(to jid.JID) iqRequest {
 	payload := xmlstream.Wrap(nil, xml.StartElement{Name: xml.Name{Space: nsPing, Local: "ping"}})
-	return s.xs.UnmarshalIQElement(ctx, payload, stanza.IQ{Type: stanza.GetIQ}, nil)
+	return iqRequest{Type: "get", To: to, Payload: payload, What: "ping"}
 }
 
 // enableCarbons asks the server to copy us messages sent and received by
 // our other clients (XEP-0280). Servers without it answer with an error,
 // which is not worth reporting.
 func enableCarbons(s *session) {
-	ctx, cancel := context.WithTimeout(s.ctx, time.Minute)
-	defer cancel()
 	payload := xmlstream.Wrap(nil, xml.StartElement{Name: xml.Name{Space: nsCarbons, Local: "enable"}})
-	_ = s.xs.UnmarshalIQElement(ctx, payload, stanza.IQ{Type: stanza.SetIQ}, nil)
+	_, _ = s.request(context.Background(), iqRequest{Type: "set", Payload: payload})
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/xml"
 	"fmt"
-	"time"
 
 	"chat/event"
 
@@ -39,12 +38,15 @@ func (e *Engine) fetchRoster(s *session) error {
 		v := e.cfg.RosterVersion()
 		q.Ver = &v
 	}
-	ctx, cancel := context.WithTimeout(s.ctx, time.Minute)
-	defer cancel()
-	var resp rosterQuery
-	err := s.xs.UnmarshalIQElement(ctx, marshalRoster(q), stanza.IQ{Type: stanza.GetIQ}, &resp)
+	reply, err := s.request(context.Background(), iqRequest{Type: "get", Payload: marshalRoster(q)})
 	if err != nil {
 		return err
+	}
+	var resp rosterQuery
+	if !reply.Empty() {
+		if err := reply.Decode(&resp); err != nil {
+			return fmt.Errorf("bad roster from the server: %w", err)
+		}
 	}
 	ev := event.Roster{Header: event.At(e.account)}
 	if resp.XMLName.Local == "" {
@@ -156,10 +158,13 @@ func (e *Engine) rosterIQ(what string, it rosterItem) error {
 		return fmt.Errorf("%s: %w", what, ErrOffline)
 	}
 	q := rosterQuery{Items: []rosterItem{it}}
-	s.queueIQ("set", marshalRoster(q), what, func(err error) {
+	err := s.requestAsync(iqRequest{Type: "set", Payload: marshalRoster(q), What: what}, func(_ *iqReply, err error) {
 		if err != nil {
 			e.emitError(what, err, "")
 		}
 	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
 	return nil
 }

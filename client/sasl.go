@@ -4,9 +4,9 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
-	"reflect"
 	"slices"
 	"strings"
 
@@ -16,8 +16,8 @@ import (
 )
 
 // mechanisms is our order of preference: channel binding first, then the
-// strongest hash; PLAIN last. mellium's SASL feature only runs on a secured
-// stream, so PLAIN is never offered in the clear.
+// strongest hash; PLAIN last. Our SASL feature only runs on a secured
+// stream, so PLAIN is never sent in the clear.
 var mechanisms = []sasl.Mechanism{
 	sasl.ScramSha256Plus,
 	sasl.ScramSha1Plus,
@@ -26,9 +26,16 @@ var mechanisms = []sasl.Mechanism{
 	sasl.Plain,
 }
 
-// recordingSASL wraps mellium's SASL feature so that the mechanism it
-// chooses is known afterwards (mellium does not expose it). mellium picks
-// the first of our mechanisms that the server offers, and so do we.
+// recordingSASL is the client's SASL stream feature (RFC 6120 §6); it
+// records the mechanism it chose in chosen. It is ours rather than
+// mellium's xmpp.SASL so that the chosen mechanism is known afterwards and
+// a <failure/> comes back as an *AuthError: mellium v0.22.0 returns
+// failures as a type from an internal package that cannot be named
+// outside it. Only public APIs are used: mellium.im/sasl
+// for the mechanisms and the session's token reader and writer.
+//
+// The feature is necessary only once the stream is secured, so PLAIN is
+// never offered in the clear.
 //
 // It also keeps channel binding from failing: under TLS 1.3 the only
 // binding is tls-exporter, and servers that know only tls-unique (ejabberd
@@ -36,21 +43,34 @@ var mechanisms = []sasl.Mechanism{
 // TLS 1.3 the -PLUS mechanisms are used only when the server says, with
 // XEP-0440, that it supports tls-exporter; cb holds what it said.
 func recordingSASL(password string, chosen *string, cb *[]string) xmpp.StreamFeature {
-	f := xmpp.SASL("", password, mechanisms...)
-	negotiate := f.Negotiate
-	f.Negotiate = func(ctx context.Context, s *xmpp.Session, data interface{}) (xmpp.SessionState, io.ReadWriter, error) {
-		if offered, ok := data.([]string); ok {
+	return xmpp.StreamFeature{
+		Name:       xml.Name{Space: nsSASL, Local: "mechanisms"},
+		Necessary:  xmpp.Secure,
+		Prohibited: xmpp.Authn,
+		List: func(context.Context, xmlstream.TokenWriter, xml.StartElement) (bool, error) {
+			return true, errors.New("sasl: server side not supported by the client engine")
+		},
+		Parse: func(_ context.Context, d *xml.Decoder, start *xml.StartElement) (bool, interface{}, error) {
+			var v struct {
+				List []string `xml:"urn:ietf:params:xml:ns:xmpp-sasl mechanism"`
+			}
+			err := d.DecodeElement(&v, start)
+			return true, v.List, err
+		},
+		Negotiate: func(ctx context.Context, s *xmpp.Session, data interface{}) (xmpp.SessionState, io.ReadWriter, error) {
+			offered, _ := data.([]string)
 			offered = usableMechanisms(offered, s.ConnectionState().Version, *cb)
-			*chosen = pickMechanism(offered)
-			data = offered
-		}
-		state, rw, err := negotiate(ctx, s, data)
-		if failure, ok := asSASLFailure(err); ok {
-			err = failure
-		}
-		return state, rw, err
+			mech, ok := chooseMechanism(offered)
+			if !ok {
+				return 0, nil, fmt.Errorf("%w (offered: %s)", errNoMechanism, strings.Join(offered, ", "))
+			}
+			*chosen = mech.Name
+			if err := authenticate(ctx, s, mech, password, offered); err != nil {
+				return 0, nil, err
+			}
+			return xmpp.Authn, s.Conn(), nil // a new stream follows
+		},
 	}
-	return f
 }
 
 // usableMechanisms drops the -PLUS mechanisms under TLS 1.3 unless the
@@ -99,14 +119,18 @@ func channelBindingTypes(types *[]string) xmpp.StreamFeature {
 }
 
 func pickMechanism(offered []string) string {
+	m, _ := chooseMechanism(offered)
+	return m.Name
+}
+
+// chooseMechanism returns the first of our mechanisms the server offers.
+func chooseMechanism(offered []string) (sasl.Mechanism, bool) {
 	for _, m := range mechanisms {
-		for _, name := range offered {
-			if name == m.Name {
-				return m.Name
-			}
+		if slices.Contains(offered, m.Name) {
+			return m, true
 		}
 	}
-	return ""
+	return sasl.Mechanism{}, false
 }
 
 // AuthError is the server's SASL <failure/>: a refused login.
@@ -125,23 +149,5 @@ func (e *AuthError) Error() string {
 // Temporary reports whether trying again later may succeed.
 func (e *AuthError) Temporary() bool { return e.Condition == "temporary-auth-failure" }
 
-// asSASLFailure recognises mellium's SASL failure, whose type lives in an
-// internal package we cannot name: a struct from package saslerr with a
-// Condition (a fmt.Stringer) and a Text.
-func asSASLFailure(err error) (*AuthError, bool) {
-	if err == nil {
-		return nil, false
-	}
-	v := reflect.ValueOf(err)
-	if v.Kind() != reflect.Struct || !strings.HasSuffix(v.Type().PkgPath(), "/saslerr") {
-		return nil, false
-	}
-	out := &AuthError{Condition: "not-authorized"}
-	if c, ok := v.FieldByName("Condition").Interface().(fmt.Stringer); ok && c.String() != "" {
-		out.Condition = c.String()
-	}
-	if t := v.FieldByName("Text"); t.Kind() == reflect.String {
-		out.Text = t.String()
-	}
-	return out, true
-}
+// errNoMechanism: the server offers none of the mechanisms we use.
+var errNoMechanism = errors.New("the server offers no SASL mechanism we use")

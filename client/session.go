@@ -9,32 +9,36 @@ import (
 	"sync"
 	"time"
 
-	"mellium.im/xmlstream"
 	"mellium.im/xmpp"
 	"mellium.im/xmpp/stanza"
 )
 
 // session is one logged-in stream and what belongs to it: the queue of
-// stanzas waiting to be written and the reason it ended.
+// stanzas waiting to be written, the IQs waiting for an answer, the
+// goroutines working for it and the reason it ended.
 type session struct {
 	xs        *xmpp.Session
 	mechanism string
 	addr      string
 	tlsInfo   string
+	iqTimeout time.Duration // how long a request waits for its answer
 
 	ctx    context.Context // done when the session is over
 	cancel context.CancelCauseFunc
 
 	mu      sync.Mutex
-	pending []outgoing    // stanzas queued by the send methods
-	wake    chan struct{} // signalled when pending grows
-	lastIn  time.Time     // when a stanza last arrived (for keepalive)
+	pending []outgoing            // stanzas queued by the send methods
+	wake    chan struct{}         // signalled when pending grows
+	lastIn  time.Time             // when a stanza last arrived (for keepalive)
+	replies map[string]*pendingIQ // IQs sent, by id, awaiting an answer (request.go)
+	ended   bool                  // no more requests or goroutines: stop has begun
+	wg      sync.WaitGroup        // the goroutines started with spawn
 
 	closing   chan struct{} // closed to ask writeLoop to flush and stop
 	flushed   chan struct{} // closed when writeLoop has stopped
+	served    chan struct{} // closed when Serve has returned
 	closeOnce sync.Once
-	onLost    func(what string)      // reports a queued stanza that was never sent
-	replies   map[string]func(error) // IQs sent through the queue, by id, awaiting a reply
+	onLost    func(what string) // reports a queued stanza that was never sent
 }
 
 // login dials, secures, authenticates and binds.
@@ -65,11 +69,11 @@ func (e *Engine) login(ctx context.Context) (*session, error) {
 	}
 	sctx, scancel := context.WithCancelCause(context.Background())
 	s := &session{
-		xs: xs, mechanism: mech, addr: conn.RemoteAddr().String(),
+		xs: xs, mechanism: mech, addr: conn.RemoteAddr().String(), iqTimeout: e.cfg.IQTimeout,
 		ctx: sctx, cancel: scancel, wake: make(chan struct{}, 1), lastIn: time.Now(),
-		closing: make(chan struct{}), flushed: make(chan struct{}),
+		closing: make(chan struct{}), flushed: make(chan struct{}), served: make(chan struct{}),
 		onLost: func(what string) {
-			e.emitError(what, errors.New("not sent: the connection was lost first"), "")
+			e.emitError(what, ErrNotSent, "")
 		},
 	}
 	s.tlsInfo = describeTLS(xs.ConnectionState())
@@ -81,18 +85,24 @@ func (e *Engine) login(ctx context.Context) (*session, error) {
 	return s, nil
 }
 
-// outgoing is a queued stanza; what names it in a "not sent" error.
+// outgoing is a queued stanza; what names it in a "not sent" error, and
+// iqID, for a request, finds who waits for its answer.
 type outgoing struct {
 	r    xml.TokenReader
 	what string
+	iqID string
 }
 
 // queue adds a stanza to the ordered outgoing queue. what, if not empty,
 // names it for the error reported should the session end before it is
 // written ("message to bob@example.org").
 func (s *session) queue(r xml.TokenReader, what string) {
+	s.queueOut(outgoing{r: r, what: what})
+}
+
+func (s *session) queueOut(o outgoing) {
 	s.mu.Lock()
-	s.pending = append(s.pending, outgoing{r: r, what: what})
+	s.pending = append(s.pending, o)
 	s.mu.Unlock()
 	select {
 	case s.wake <- struct{}{}:
@@ -100,30 +110,20 @@ func (s *session) queue(r xml.TokenReader, what string) {
 	}
 }
 
-// queueIQ sends an IQ to our server in order with the other queued
-// stanzas (so /add cannot overtake an earlier /msg) and calls done with
-// nil or the error reply when the answer arrives. done runs on the
-// stream's reading goroutine: it must not block.
-func (s *session) queueIQ(typ string, payload xml.TokenReader, what string, done func(error)) {
-	id := randomID()
-	s.mu.Lock()
-	if s.replies == nil {
-		s.replies = map[string]func(error){}
-	}
-	s.replies[id] = done
-	s.mu.Unlock()
-	start := xml.StartElement{Name: xml.Name{Local: "iq"}, Attr: []xml.Attr{
-		{Name: xml.Name{Local: "type"}, Value: typ}, {Name: xml.Name{Local: "id"}, Value: id}}}
-	s.queue(xmlstream.Wrap(payload, start), what)
-}
-
-// takeReply removes and returns the callback waiting for IQ id.
-func (s *session) takeReply(id string) (func(error), bool) {
+// spawn runs f on a goroutine that stop waits for. It refuses (false)
+// once stop has begun.
+func (s *session) spawn(f func()) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	done, ok := s.replies[id]
-	delete(s.replies, id)
-	return done, ok
+	if s.ended {
+		return false
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		f()
+	}()
+	return true
 }
 
 // writeLoop writes queued stanzas in order until the session ends. On a
@@ -156,9 +156,14 @@ func (s *session) writePending() bool {
 			return true
 		}
 		for i, o := range batch {
-			ctx, cancel := context.WithTimeout(s.ctx, 30*time.Second)
-			err := s.xs.Send(ctx, o.r)
-			cancel()
+			// s.ctx, not a context per write: mellium's Send arms a goroutine
+			// that, when it finds the context done, sets the connection's write
+			// deadline in the past; if that context is cancelled as soon as
+			// Send returns, the goroutine can fire late and break whichever
+			// write runs next (a TLS connection does not survive that). A
+			// write that hangs is ended by the keepalive, which fails the
+			// session and so cancels s.ctx.
+			err := s.xs.Send(s.ctx, o.r)
 			if err != nil {
 				s.mu.Lock()
 				s.pending = append(batch[i:], s.pending...)
@@ -178,6 +183,10 @@ func (s *session) dropPending() {
 	s.pending = nil
 	s.mu.Unlock()
 	for _, o := range lost {
+		if o.iqID != "" {
+			s.failUnsent(o.iqID) // its requester reports it
+			continue
+		}
 		if o.what != "" && s.onLost != nil {
 			s.onLost(o.what)
 		}
@@ -214,31 +223,52 @@ func (s *session) fail(err error) {
 	s.xs.Conn().Close()
 }
 
-// close ends the session on purpose: unavailable presence, then the
-// closing stream tag, then the connection after a short grace period.
-func (s *session) close(graceful bool) {
-	if graceful {
-		s.closeOnce.Do(func() { close(s.closing) })
-		select { // let queued stanzas go out first: nothing typed is lost
-		case <-s.flushed:
-		case <-time.After(5 * time.Second):
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		_ = s.xs.Send(ctx, stanza.Presence{Type: stanza.UnavailablePresence}.Wrap(nil))
-		cancel()
-		_ = s.xs.Close()
+// closeWhenCancelled closes the session gracefully when ctx (the
+// engine's) is cancelled; it returns early if the session ends first.
+func (s *session) closeWhenCancelled(ctx context.Context) {
+	select {
+	case <-ctx.Done():
+		s.closeGracefully()
+	case <-s.ctx.Done():
 	}
-	s.cancel(errors.New("disconnected"))
-	go func() {
-		time.Sleep(2 * time.Second)
-		s.xs.Conn().Close()
-	}()
 }
 
-// stop releases the session after Serve has returned.
+// closeGracefully ends the session on purpose: what is still queued, then
+// unavailable presence, then the closing stream tag; the connection is
+// closed once the server has closed its side (Serve returned) or after a
+// grace period.
+func (s *session) closeGracefully() {
+	s.closeOnce.Do(func() { close(s.closing) })
+	waitAtMost(s.flushed, 5*time.Second) // let queued stanzas go out first: nothing typed is lost
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel() // only once the connection is closed (see writePending)
+	_ = s.xs.Send(ctx, stanza.Presence{Type: stanza.UnavailablePresence}.Wrap(nil))
+	_ = s.xs.Close()
+	s.cancel(errors.New("disconnected"))
+	waitAtMost(s.served, 2*time.Second)
+	s.xs.Conn().Close()
+}
+
+// waitAtMost waits until ch is closed or d has passed.
+func waitAtMost(ch <-chan struct{}, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ch:
+	case <-t.C:
+	}
+}
+
+// stop releases the session after Serve has returned: it ends the
+// connection, fails the requests still waiting, and waits for every
+// goroutine the session started, so none outlives it.
 func (s *session) stop() {
+	close(s.served)
 	s.cancel(errors.New("session ended"))
 	s.xs.Conn().Close()
+	<-s.flushed // writeLoop is the first goroutine serve starts; its unsent IQs fail as "not sent"
+	s.failPending(ErrSessionEnded)
+	s.wg.Wait()
 }
 
 // cause returns why the session was cancelled by us, if it was.
@@ -274,7 +304,7 @@ func classifyLoginError(err error) error {
 	if errors.As(err, &auth) && !auth.Temporary() {
 		return fatal(fmt.Errorf("login refused: wrong JID or password (%w)", err))
 	}
-	if containsAny(err.Error(), "no matching SASL mechanisms") {
+	if errors.Is(err, errNoMechanism) {
 		return fatal(fmt.Errorf("login impossible: the server offers no SASL mechanism we trust (%w)", err))
 	}
 	return fmt.Errorf("login: %w", err)
