@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"chat/internal/certs"
+	"chat/server/muc"
 	"chat/server/store"
 )
 
@@ -41,6 +42,7 @@ type Server struct {
 	wg     sync.WaitGroup
 
 	comps components
+	muc   *muc.Service // the chat room service, or nil
 }
 
 // New prepares a server: it opens the store, creates the configured users
@@ -60,6 +62,10 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	if err := srv.setup(); err != nil {
+		srv.releaseStore()
+		return nil, err
+	}
+	if err := srv.startMUC(); err != nil {
 		srv.releaseStore()
 		return nil, err
 	}
@@ -294,6 +300,7 @@ func (srv *Server) Close() error {
 		s.end(errStream("system-shutdown", "the server is stopping"), false)
 	}
 	srv.wg.Wait()
+	srv.stopMUC()
 	srv.releaseStore()
 	return nil
 }

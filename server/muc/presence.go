@@ -1,0 +1,200 @@
+package muc
+
+import (
+	"mellium.im/xmpp/jid"
+)
+
+// view says how one occupant's presence is shown to another.
+type view struct {
+	typ     string   // "" or unavailable
+	codes   []string // status codes (110 is added for the occupant itself)
+	newNick string   // for 303
+	reason  string
+	actor   string // nick of who kicked or banned
+	destroy *el    // for a destroyed room
+}
+
+// presenceOf is o's presence in r as viewer sees it.
+func (s *Service) presenceOf(r *room, o, viewer *occupant, v view) *el {
+	p := mk(nsClient, "presence", "from", r.occupantJID(o.nick), "to", viewer.real.String(), "type", v.typ)
+	if v.typ == "" && o.pres != nil {
+		for _, k := range o.pres.kids {
+			if c, ok := k.(*el); ok && !c.is(nsMUC, "x") && !c.is(nsMUCUser, "x") {
+				p.add(c)
+			}
+		}
+	} else if v.typ != "" && o.pres != nil && o.pres.get("type") == "unavailable" {
+		p.add(o.pres.child(nsClient, "status"))
+	}
+	item := mk(nsMUCUser, "item", "affiliation", r.affiliation(o.real), "role", o.role, "nick", v.newNick)
+	if viewer == o || viewer.role == roleModerator {
+		item.set("jid", o.real.String())
+	}
+	if v.actor != "" {
+		item.add(mk(nsMUCUser, "actor", "nick", v.actor))
+	}
+	if v.reason != "" {
+		item.add(mk(nsMUCUser, "reason").add(v.reason))
+	}
+	x := mk(nsMUCUser, "x").add(item, v.destroy)
+	for _, c := range v.codes {
+		x.add(mk(nsMUCUser, "status", "code", c))
+	}
+	if viewer == o {
+		x.add(mk(nsMUCUser, "status", "code", "110"))
+	}
+	return p.add(x)
+}
+
+// broadcastPresence sends o's presence to every occupant, o included.
+func (s *Service) broadcastPresence(r *room, o *occupant, v view) {
+	for _, p := range r.order {
+		s.write(s.presenceOf(r, o, p, v))
+	}
+}
+
+// presence handles presence sent to room/nick (XEP-0045 §7.2, §7.6, §7.7,
+// §7.14).
+func (s *Service) presence(st *stanza) {
+	r := s.rooms[st.to.Bare().String()]
+	var o *occupant
+	if r != nil {
+		o = r.byJID[st.from.String()]
+	}
+	switch st.typ {
+	case "unavailable":
+		if o != nil {
+			o.pres = st.e
+			s.removeOccupant(r, o, removal{})
+		}
+		return
+	case "":
+	default:
+		return // subscriptions and probes mean nothing to a room
+	}
+	nick := st.to.Resourcepart()
+	switch {
+	case nick == "":
+		s.reply(st, "modify", "jid-malformed", "join with a nick: room@service/nick")
+	case o == nil:
+		s.join(st, r, nick)
+	case nick != o.nick:
+		s.changeNick(st, r, o, nick)
+	default:
+		o.pres = st.e
+		s.broadcastPresence(r, o, view{})
+	}
+}
+
+// join lets st's sender into the room (creating it) or says why not.
+func (s *Service) join(st *stanza, r *room, nick string) {
+	x := st.e.child(nsMUC, "x")
+	created := false
+	if r == nil {
+		if len(s.rooms) >= s.cfg.MaxRooms {
+			s.reply(st, "wait", "resource-constraint", "too many rooms")
+			return
+		}
+		// A join with the MUC protocol gets a locked room to configure; a
+		// plain presence (an old client) gets an instant room, as Prosody does.
+		r = newRoom(st.to.Bare())
+		r.locked = x != nil
+		r.affs[st.from.Bare().String()] = affOwner
+		s.rooms[r.jid.String()] = r
+		created = true
+	}
+	if typ, cond, text := s.admit(r, st, nick, x); cond != "" {
+		s.reply(st, typ, cond, text)
+		return
+	}
+	o := &occupant{nick: nick, real: st.from, role: r.defaultRole(r.affiliation(st.from)), pres: st.e}
+	for _, p := range r.order {
+		s.write(s.presenceOf(r, p, o, view{}))
+	}
+	r.add(o)
+	for _, p := range r.order {
+		if p != o {
+			s.write(s.presenceOf(r, o, p, view{}))
+		}
+	}
+	var codes []string
+	if created {
+		codes = []string{"201"}
+	}
+	s.write(s.presenceOf(r, o, o, view{codes: codes}))
+	s.sendHistory(r, o, x.child(nsMUC, "history"))
+	s.sendSubject(r, o)
+}
+
+// admit checks a join (XEP-0045 §7.2.5–§7.2.10) and returns the error to
+// answer, if any.
+func (s *Service) admit(r *room, st *stanza, nick string, x *el) (typ, cond, text string) {
+	aff := r.affiliation(st.from)
+	switch {
+	case r.locked && aff != affOwner:
+		return "cancel", "item-not-found", "the room is being created"
+	case aff == affOutcast:
+		return "auth", "forbidden", "you are banned from this room"
+	case r.cfg.membersOnly && affRank[aff] < affRank[affMember]:
+		return "auth", "registration-required", "this room is for members only"
+	case r.cfg.password != "" && aff != affOwner && x.child(nsMUC, "password").text() != r.cfg.password:
+		return "auth", "not-authorized", "a password is needed"
+	case r.occupants[nick] != nil:
+		return "cancel", "conflict", "that nick is taken"
+	case len(r.order) >= s.cfg.MaxOccupants && aff != affOwner && aff != affAdmin:
+		return "wait", "service-unavailable", "the room is full"
+	}
+	return "", "", ""
+}
+
+// changeNick renames an occupant (§7.6): unavailable with 303 from the
+// old nick, then the presence from the new one.
+func (s *Service) changeNick(st *stanza, r *room, o *occupant, nick string) {
+	if r.occupants[nick] != nil {
+		s.reply(st, "cancel", "conflict", "that nick is taken")
+		return
+	}
+	for _, p := range r.order {
+		s.write(s.presenceOf(r, o, p, view{typ: "unavailable", codes: []string{"303"}, newNick: nick}))
+	}
+	r.rename(o, nick)
+	o.pres = st.e
+	s.broadcastPresence(r, o, view{})
+}
+
+// removal says why an occupant leaves.
+type removal struct {
+	status  string // 307 kicked, 301 banned, 321/322 affiliation, 333 error; "" left
+	reason  string
+	actor   string
+	destroy *el
+}
+
+// removeOccupant takes o out of r and tells everyone, o included.
+func (s *Service) removeOccupant(r *room, o *occupant, why removal) {
+	v := view{typ: "unavailable", reason: why.reason, actor: why.actor, destroy: why.destroy}
+	if why.status != "" {
+		v.codes = []string{why.status}
+	}
+	o.role = roleNone
+	for _, p := range r.order {
+		s.write(s.presenceOf(r, o, p, v))
+	}
+	r.remove(o)
+	s.dispose(r)
+}
+
+// dispose forgets an empty temporary room.
+func (s *Service) dispose(r *room) {
+	if len(r.order) == 0 && (!r.cfg.persistent || r.destroyed) {
+		delete(s.rooms, r.jid.String())
+	}
+}
+
+// occupantOf returns the occupant a real JID is in r, or nil.
+func occupantOf(r *room, real jid.JID) *occupant {
+	if r == nil {
+		return nil
+	}
+	return r.byJID[real.String()]
+}
