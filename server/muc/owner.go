@@ -29,11 +29,11 @@ func (s *Service) owner(st *stanza, r *room, q *el) {
 	case st.typ == "get" && q.first() == nil:
 		s.write(result(st).add(mk(nsMUCOwner, "query").add(configForm(r))))
 	case st.typ == "set" && d != nil:
+		s.write(result(st))
 		s.destroy(r, d)
-		s.write(result(st))
 	case st.typ == "set" && x.get("type") == "submit":
-		s.configure(r, x)
 		s.write(result(st))
+		s.configure(r, x)
 	case st.typ == "set" && x.get("type") == "cancel":
 		s.write(result(st))
 		if r.locked { // §10.1.3: cancelling the first configuration destroys the room
