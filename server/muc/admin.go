@@ -148,7 +148,7 @@ func (s *Service) adminList(st *stanza, r *room, it *el) {
 		for _, o := range r.order {
 			if o.role == role {
 				q.add(mk(nsMUCAdmin, "item", "nick", o.nick, "role", o.role,
-					"affiliation", r.affiliation(o.real), "jid", o.real.String()))
+					"affiliation", r.affOf(o), "jid", o.realStr))
 			}
 		}
 		s.write(result(st).add(q))

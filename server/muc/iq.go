@@ -123,7 +123,7 @@ func (s *Service) roomItems(r *room, asker *occupant) *el {
 		return q
 	}
 	for _, o := range r.order {
-		q.add(mk(nsDiscoItems, "item", "jid", r.occupantJID(o.nick)))
+		q.add(mk(nsDiscoItems, "item", "jid", o.addr))
 	}
 	return q
 }
@@ -159,8 +159,8 @@ func (s *Service) occupantIQ(st *stanza, r *room) {
 	default:
 		f := st.e.copy()
 		f.set("id", s.iqs.put(s.nextID(), pendingIQ{asker: st.from, id: st.id, target: t.real, from: st.to.String()}))
-		f.set("from", r.occupantJID(o.nick))
-		f.set("to", t.real.String())
+		f.set("from", o.addr)
+		f.set("to", t.realStr)
 		s.write(f)
 	}
 }

@@ -50,7 +50,7 @@ func (s *Service) groupchat(st *stanza, r *room, o *occupant) {
 		return
 	}
 	m := st.e.copy()
-	m.set("from", r.occupantJID(o.nick))
+	m.set("from", o.addr)
 	m.set("to", "")
 	m.set("type", "groupchat")
 	m.drop(func(c *el) bool { return c.is(nsSID, "stanza-id") && c.get("by") == r.jid.String() })
@@ -66,7 +66,7 @@ func (s *Service) groupchat(st *stanza, r *room, o *occupant) {
 func (s *Service) toAll(r *room, m *el) {
 	for _, p := range r.order {
 		c := m.copy()
-		c.set("to", p.real.String())
+		c.set("to", p.realStr)
 		s.write(c)
 	}
 }
@@ -90,7 +90,7 @@ func (s *Service) sendSubject(r *room, o *occupant) {
 	if r.subjectNick != "" {
 		from = r.occupantJID(r.subjectNick)
 	}
-	s.write(mk(nsClient, "message", "type", "groupchat", "from", from, "to", o.real.String(), "id", s.nextID()).
+	s.write(mk(nsClient, "message", "type", "groupchat", "from", from, "to", o.realStr, "id", s.nextID()).
 		add(mk(nsClient, "subject").add(r.subject)))
 }
 
@@ -122,7 +122,7 @@ func (s *Service) sendHistory(r *room, o *occupant, h *el) {
 	}
 	for _, p := range r.history[first:] {
 		m := p.m.copy()
-		m.set("to", o.real.String())
+		m.set("to", o.realStr)
 		m.add(mk(nsDelay, "delay", "from", r.jid.String(), "stamp", p.at.UTC().Format("2006-01-02T15:04:05.000Z")))
 		s.write(m)
 	}
@@ -145,8 +145,8 @@ func (s *Service) private(st *stanza, r *room, o *occupant, nick string) {
 		return
 	}
 	m := st.e.copy()
-	m.set("from", r.occupantJID(o.nick))
-	m.set("to", t.real.String())
+	m.set("from", o.addr)
+	m.set("to", t.realStr)
 	if m.child(nsMUCUser, "x") == nil {
 		m.add(mk(nsMUCUser, "x"))
 	}
@@ -167,7 +167,7 @@ func (s *Service) mediated(st *stanza, r *room, o *occupant, x *el) {
 	case o == nil:
 		s.reply(st, "cancel", "not-acceptable", "only occupants may invite")
 		return
-	case r.cfg.membersOnly && affRank[r.affiliation(o.real)] < affRank[affAdmin]:
+	case r.cfg.membersOnly && affRank[r.affOf(o)] < affRank[affAdmin]:
 		s.reply(st, "auth", "forbidden", "only admins may invite to a members-only room")
 		return
 	}
@@ -187,11 +187,11 @@ func (s *Service) invite(r *room, o *occupant, to jid.JID, reason string) {
 		s.save(r)
 	}
 	x := mk(nsMUCUser, "x").add(
-		mk(nsMUCUser, "invite", "from", o.real.String()).add(mk(nsMUCUser, "reason").add(reason)))
+		mk(nsMUCUser, "invite", "from", o.realStr).add(mk(nsMUCUser, "reason").add(reason)))
 	if r.cfg.password != "" {
 		x.add(mk(nsMUCUser, "password").add(r.cfg.password))
 	}
-	body := o.real.Bare().String() + " invites you to the room " + r.jid.String()
+	body := o.bare + " invites you to the room " + r.jid.String()
 	if reason != "" {
 		body += ": " + reason
 	}

@@ -108,7 +108,7 @@ func (s *Service) configure(r *room, x *el) {
 	s.save(r)
 	if becameMembersOnly {
 		for _, o := range append([]*occupant(nil), r.order...) {
-			if affRank[r.affiliation(o.real)] < affRank[affMember] {
+			if affRank[r.affOf(o)] < affRank[affMember] {
 				s.removeOccupant(r, o, removal{status: "322"})
 			}
 		}

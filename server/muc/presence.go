@@ -14,9 +14,11 @@ type view struct {
 	destroy *el    // for a destroyed room
 }
 
-// presenceOf is o's presence in r as viewer sees it.
-func (s *Service) presenceOf(r *room, o, viewer *occupant, v view) *el {
-	p := mk(nsClient, "presence", "from", r.occupantJID(o.nick), "to", viewer.real.String(), "type", v.typ)
+// presenceOf is o's presence in r, addressed to no one yet: full says
+// whether it shows o's real JID (to moderators and o itself), self whether
+// it goes to o.
+func (s *Service) presenceOf(r *room, o *occupant, full, self bool, v view) *el {
+	p := mk(nsClient, "presence", "from", o.addr, "type", v.typ)
 	if v.typ == "" && o.pres != nil {
 		for _, k := range o.pres.kids {
 			if c, ok := k.(*el); ok && !c.is(nsMUC, "x") && !c.is(nsMUCUser, "x") {
@@ -26,9 +28,9 @@ func (s *Service) presenceOf(r *room, o, viewer *occupant, v view) *el {
 	} else if v.typ != "" && o.pres != nil && o.pres.get("type") == "unavailable" {
 		p.add(o.pres.child(nsClient, "status"))
 	}
-	item := mk(nsMUCUser, "item", "affiliation", r.affiliation(o.real), "role", o.role, "nick", v.newNick)
-	if viewer == o || viewer.role == roleModerator {
-		item.set("jid", o.real.String())
+	item := mk(nsMUCUser, "item", "affiliation", r.affOf(o), "role", o.role, "nick", v.newNick)
+	if full || self {
+		item.set("jid", o.realStr)
 	}
 	if v.actor != "" {
 		item.add(mk(nsMUCUser, "actor", "nick", v.actor))
@@ -40,17 +42,40 @@ func (s *Service) presenceOf(r *room, o, viewer *occupant, v view) *el {
 	for _, c := range v.codes {
 		x.add(mk(nsMUCUser, "status", "code", c))
 	}
-	if viewer == o {
+	if self {
 		x.add(mk(nsMUCUser, "status", "code", "110"))
 	}
 	return p.add(x)
 }
 
+// tell sends o's presence to each viewer: the same stanza to all the
+// moderators, another to the rest, and o's own.
+func (s *Service) tell(r *room, o *occupant, viewers []*occupant, v view) {
+	var anon, full *el
+	for _, p := range viewers {
+		var e *el
+		switch {
+		case p == o:
+			e = s.presenceOf(r, o, true, true, v)
+		case p.role == roleModerator:
+			if full == nil {
+				full = s.presenceOf(r, o, true, false, v)
+			}
+			e = full
+		default:
+			if anon == nil {
+				anon = s.presenceOf(r, o, false, false, v)
+			}
+			e = anon
+		}
+		e.set("to", p.realStr)
+		s.write(e)
+	}
+}
+
 // broadcastPresence sends o's presence to every occupant, o included.
 func (s *Service) broadcastPresence(r *room, o *occupant, v view) {
-	for _, p := range r.order {
-		s.write(s.presenceOf(r, o, p, v))
-	}
+	s.tell(r, o, r.order, v)
 }
 
 // presence handles presence sent to room/nick (XEP-0045 §7.2, §7.6, §7.7,
@@ -107,21 +132,20 @@ func (s *Service) join(st *stanza, r *room, nick string) {
 		s.reply(st, typ, cond, text)
 		return
 	}
-	o := &occupant{nick: nick, real: st.from, role: r.defaultRole(r.affiliation(st.from)), pres: st.e}
+	o := r.newOccupant(nick, st.from, st.e)
 	for _, p := range r.order {
-		s.write(s.presenceOf(r, p, o, view{}))
+		e := s.presenceOf(r, p, o.role == roleModerator, false, view{})
+		e.set("to", o.realStr)
+		s.write(e)
 	}
+	others := r.order
 	r.add(o)
-	for _, p := range r.order {
-		if p != o {
-			s.write(s.presenceOf(r, o, p, view{}))
-		}
-	}
+	s.tell(r, o, others, view{})
 	var codes []string
 	if created {
 		codes = []string{"201"}
 	}
-	s.write(s.presenceOf(r, o, o, view{codes: codes}))
+	s.tell(r, o, []*occupant{o}, view{codes: codes})
 	s.sendHistory(r, o, x.child(nsMUC, "history"))
 	s.sendSubject(r, o)
 }
@@ -154,9 +178,7 @@ func (s *Service) changeNick(st *stanza, r *room, o *occupant, nick string) {
 		s.reply(st, "cancel", "conflict", "that nick is taken")
 		return
 	}
-	for _, p := range r.order {
-		s.write(s.presenceOf(r, o, p, view{typ: "unavailable", codes: []string{"303"}, newNick: nick}))
-	}
+	s.tell(r, o, r.order, view{typ: "unavailable", codes: []string{"303"}, newNick: nick})
 	r.rename(o, nick)
 	o.pres = st.e
 	s.broadcastPresence(r, o, view{})
@@ -177,9 +199,7 @@ func (s *Service) removeOccupant(r *room, o *occupant, why removal) {
 		v.codes = []string{why.status}
 	}
 	o.role = roleNone
-	for _, p := range r.order {
-		s.write(s.presenceOf(r, o, p, v))
-	}
+	s.tell(r, o, r.order, v)
 	r.remove(o)
 	s.dispose(r)
 }

@@ -64,6 +64,27 @@ type occupant struct {
 	real jid.JID
 	role string
 	pres *el // the last available presence, as the occupant sent it
+
+	addr    string // room@service/nick
+	realStr string // real full JID
+	bare    string // real bare JID
+}
+
+// newOccupant makes the occupant real would be as nick, with the role its
+// affiliation gives.
+func (r *room) newOccupant(nick string, real jid.JID, pres *el) *occupant {
+	o := &occupant{nick: nick, real: real, pres: pres, realStr: real.String(), bare: real.Bare().String()}
+	o.addr = r.occupantJID(nick)
+	o.role = r.defaultRole(r.affOf(o))
+	return o
+}
+
+// affOf returns an occupant's affiliation.
+func (r *room) affOf(o *occupant) string {
+	if a, ok := r.affs[o.bare]; ok {
+		return a
+	}
+	return affNone
 }
 
 func newRoom(j jid.JID) *room {
@@ -118,13 +139,13 @@ func (r *room) defaultRole(aff string) string {
 
 func (r *room) add(o *occupant) {
 	r.occupants[o.nick] = o
-	r.byJID[o.real.String()] = o
+	r.byJID[o.realStr] = o
 	r.order = append(r.order, o)
 }
 
 func (r *room) remove(o *occupant) {
 	delete(r.occupants, o.nick)
-	delete(r.byJID, o.real.String())
+	delete(r.byJID, o.realStr)
 	for i, p := range r.order {
 		if p == o {
 			r.order = append(r.order[:i], r.order[i+1:]...)
@@ -136,7 +157,7 @@ func (r *room) remove(o *occupant) {
 // rename moves o to a new nick.
 func (r *room) rename(o *occupant, nick string) {
 	delete(r.occupants, o.nick)
-	o.nick = nick
+	o.nick, o.addr = nick, r.occupantJID(nick)
 	r.occupants[nick] = o
 }
 
@@ -153,7 +174,7 @@ func (r *room) occupantJID(nick string) string {
 func (r *room) ofBare(bare string) []*occupant {
 	var out []*occupant
 	for _, o := range r.order {
-		if o.real.Bare().String() == bare {
+		if o.bare == bare {
 			out = append(out, o)
 		}
 	}

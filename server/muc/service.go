@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"chat/server/store"
@@ -54,6 +55,7 @@ type Service struct {
 	send   func([]byte) error
 	now    func() time.Time
 
+	ready atomic.Pointer[func([]byte) error] // send, once started: for Handle's goroutines
 	queue chan []byte
 	stop  chan struct{}
 	done  chan struct{}
@@ -89,6 +91,7 @@ func (s *Service) Domain() string { return s.domain.String() }
 // what the service writes.
 func (s *Service) Start(send func(raw []byte) error) {
 	s.send = send
+	s.ready.Store(&send)
 	go s.run()
 }
 
@@ -109,7 +112,7 @@ func (s *Service) Handle(raw []byte) {
 // are already stored: every change is written when it is made.
 func (s *Service) Close() {
 	s.once.Do(func() { close(s.stop) })
-	if s.send != nil {
+	if s.ready.Load() != nil {
 		<-s.done
 	}
 }
@@ -128,11 +131,16 @@ func (s *Service) run() {
 
 // overflow answers a stanza the service has no room to queue.
 func (s *Service) overflow(raw []byte) {
+	send := s.ready.Load()
 	st, err := readStanza(raw)
-	if err != nil || s.send == nil {
+	if err != nil || send == nil || st.typ == "error" || (st.kind == "iq" && st.typ == "result") {
 		return
 	}
-	s.reply(st, "wait", "resource-constraint", "the chat service is busy")
+	e := mk(nsClient, st.kind, "type", "error", "id", st.id, "from", st.to.String(), "to", st.from.String()).
+		add(stanzaError("wait", "resource-constraint", "the chat service is busy"))
+	if err := (*send)(e.bytes()); err != nil {
+		s.cfg.Logf("muc: send: %v", err)
+	}
 }
 
 // write serialises and sends one stanza.

@@ -286,6 +286,9 @@ func appendAttr(b []byte, name, value string) []byte {
 // appendEscaped escapes s for XML text or a single-quoted attribute and
 // replaces what XML 1.0 cannot carry.
 func appendEscaped(b []byte, s string) []byte {
+	if plain(s) {
+		return append(b, s...)
+	}
 	for _, r := range s {
 		switch {
 		case r == '&':
@@ -315,4 +318,15 @@ func appendEscaped(b []byte, s string) []byte {
 		}
 	}
 	return b
+}
+
+// plain reports whether s is printable ASCII with nothing to escape.
+func plain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c >= 0x7f, c == '&', c == '<', c == '>', c == '\'', c == '"':
+			return false
+		}
+	}
+	return true
 }

@@ -1,0 +1,117 @@
+package muc
+
+import (
+	"fmt"
+	"testing"
+)
+
+func TestRoomsAreBounded(t *testing.T) {
+	r := newRig(t, func(c *Config) { c.MaxRooms = 2; c.MaxOccupants = 2; c.MaxHistory = 3 })
+	r.instant("alice", "A")
+	r.in("<presence from='alice@localhost/r' to='second@conference.localhost/A'/>")
+	out := r.in("<presence from='alice@localhost/r' to='third@conference.localhost/A'/>")
+	if len(out) != 1 || condition(out[0]) != "resource-constraint" {
+		t.Errorf("a third room: %s", dumpEls(out))
+	}
+	r.join("bob", "B", "")
+	if out := r.join("carol", "C", ""); len(out) != 1 || condition(out[0]) != "service-unavailable" {
+		t.Errorf("a third occupant: %s", dumpEls(out))
+	}
+	for i := range 5 {
+		r.say("alice", fmt.Sprint(i))
+	}
+	r.in("<presence from='bob@localhost/r' to='%s/B' type='unavailable'/>", testRoom)
+	var bodies []string
+	for _, e := range r.join("bob", "B", "") {
+		if b := e.child(nsClient, "body"); b != nil {
+			bodies = append(bodies, b.text())
+		}
+	}
+	if fmt.Sprint(bodies) != "[2 3 4]" {
+		t.Errorf("history kept %v, want the last 3", bodies)
+	}
+}
+
+func TestHistoryLimits(t *testing.T) {
+	r := newRig(t)
+	r.instant("alice", "A")
+	for i := range 4 {
+		r.say("alice", fmt.Sprint("message ", i))
+	}
+	for _, tc := range []struct {
+		history string
+		want    int
+	}{
+		{"", 4},
+		{"<history maxstanzas='0'/>", 0},
+		{"<history maxchars='0'/>", 0},
+		{"<history maxstanzas='1'/>", 1},
+		{"<history seconds='3600'/>", 4},
+		{"<history since='2999-01-01T00:00:00Z'/>", 0},
+		{"<history maxstanzas='junk'/>", 4},
+	} {
+		n := 0
+		for _, e := range r.join("bob", "B", tc.history) {
+			if e.child(nsClient, "body") != nil {
+				n++
+			}
+		}
+		if n != tc.want {
+			t.Errorf("%s gave %d messages, want %d", tc.history, n, tc.want)
+		}
+		r.in("<presence from='bob@localhost/r' to='%s/B' type='unavailable'/>", testRoom)
+	}
+}
+
+func TestQueueOverflowIsAnswered(t *testing.T) {
+	r := newRig(t, func(c *Config) { c.QueueSize = 1 })
+	stanza := []byte("<iq type='get' id='p' from='alice@localhost/r' to='conference.localhost'><ping xmlns='urn:xmpp:ping'/></iq>")
+	r.s.Handle(stanza)
+	r.s.Handle(stanza) // nobody is draining: this one is refused
+	if len(r.out) != 1 || condition(r.out[0]) != "resource-constraint" {
+		t.Fatalf("overflow answer: %s", dumpEls(r.out))
+	}
+}
+
+func TestHostileNickIsData(t *testing.T) {
+	r := newRig(t)
+	r.instant("alice", "A")
+	nick := "[red]<b>&x'\""
+	out := r.join("bob", nick, "")
+	var self *el
+	for _, e := range out {
+		if e.get("from") == testRoom+"/"+nick && e.get("to") == "bob@localhost/r" {
+			self = e
+		}
+	}
+	if self == nil {
+		t.Fatalf("no self-presence from the hostile nick: %s", dumpEls(out))
+	}
+	out = r.say("bob", "<script>")
+	if len(out) != 2 || out[0].child(nsClient, "body").text() != "<script>" || out[0].get("from") != testRoom+"/"+nick {
+		t.Errorf("reflection of a hostile message: %s", dumpEls(out))
+	}
+}
+
+func TestSpoofedFromIsIgnored(t *testing.T) {
+	r := newRig(t)
+	r.instant("alice", "A")
+	// The server stamps from; a stanza whose from is not an occupant is
+	// refused, and the service never writes a from outside its domain.
+	out := r.in("<message from='eve@localhost/x' to='%s' type='groupchat'><body>I am alice</body></message>", testRoom)
+	if len(out) != 1 || condition(out[0]) != "not-acceptable" {
+		t.Errorf("a stranger's groupchat: %s", dumpEls(out))
+	}
+}
+
+func TestServiceCloseWithoutStart(t *testing.T) {
+	s, err := New(Config{Domain: "conference.localhost"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s.Close()
+	if _, err := New(Config{Domain: "bad domain@"}); err == nil {
+		t.Error("a bad domain was accepted")
+	}
+}
