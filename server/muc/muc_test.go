@@ -115,3 +115,45 @@ func TestServiceCloseWithoutStart(t *testing.T) {
 		t.Error("a bad domain was accepted")
 	}
 }
+
+func TestUndeliverableOccupantIsRemoved(t *testing.T) {
+	r := newRig(t)
+	r.instant("alice", "A")
+	r.join("bob", "B", "")
+	errorFrom := func(cond string) []*el {
+		return r.in("<message type='error' from='bob@localhost/r' to='%s/A'><error type='cancel'><%s xmlns='%s'/></error></message>",
+			testRoom, cond, nsStanzas)
+	}
+	if out := errorFrom("not-acceptable"); len(out) != 0 {
+		t.Errorf("an error that is not about delivery removed bob: %s", dumpEls(out))
+	}
+	out := errorFrom("service-unavailable")
+	if len(out) != 2 || out[0].get("type") != "unavailable" || out[0].get("from") != testRoom+"/B" || !hasStatus(out[0], "333") {
+		t.Errorf("bob undeliverable: %s", dumpEls(out))
+	}
+}
+
+func TestRejoinResendsTheRoom(t *testing.T) {
+	r := newRig(t)
+	r.instant("alice", "A")
+	r.join("bob", "B", "")
+	out := r.join("bob", "B", "")
+	var to []string
+	for _, e := range out {
+		to = append(to, e.local+" "+e.get("from")+" → "+e.get("to"))
+	}
+	want := "[presence room@conference.localhost/B → alice@localhost/r presence room@conference.localhost/A → bob@localhost/r " +
+		"presence room@conference.localhost/B → bob@localhost/r message room@conference.localhost → bob@localhost/r]"
+	if fmt.Sprint(to) != want {
+		t.Errorf("rejoin sent\n%v\nwant\n%s", to, want)
+	}
+}
+
+func hasStatus(e *el, code string) bool {
+	for _, s := range e.child(nsMUCUser, "x").all(nsMUCUser, "status") {
+		if s.get("code") == code {
+			return true
+		}
+	}
+	return false
+}

@@ -105,6 +105,19 @@ func (s *Service) presence(st *stanza) {
 		s.join(st, r, nick)
 	case nick != o.nick:
 		s.changeNick(st, r, o, nick)
+	case st.e.child(nsMUC, "x") != nil:
+		// A join from an occupant already in: its client lost track
+		// (a reconnect the service did not see), so it gets the room
+		// again; the others see a presence update.
+		o.pres = st.e
+		var others []*occupant
+		for _, p := range r.order {
+			if p != o {
+				others = append(others, p)
+			}
+		}
+		s.tell(r, o, others, view{})
+		s.welcome(r, o, others, st.e.child(nsMUC, "x"), nil)
 	default:
 		o.pres = st.e
 		s.broadcastPresence(r, o, view{})
@@ -133,17 +146,23 @@ func (s *Service) join(st *stanza, r *room, nick string) {
 		return
 	}
 	o := r.newOccupant(nick, st.from, st.e)
-	for _, p := range r.order {
-		e := s.presenceOf(r, p, o.role == roleModerator, false, view{})
-		e.set("to", o.realStr)
-		s.write(e)
-	}
 	others := r.order
 	r.add(o)
-	s.tell(r, o, others, view{})
 	var codes []string
 	if created {
 		codes = []string{"201"}
+	}
+	s.welcome(r, o, others, x, codes)
+	s.tell(r, o, others, view{})
+}
+
+// welcome sends a newcomer the room (§7.2.3): the presence of the others,
+// its own with 110 (and codes), the history and the subject.
+func (s *Service) welcome(r *room, o *occupant, others []*occupant, x *el, codes []string) {
+	for _, p := range others {
+		e := s.presenceOf(r, p, o.role == roleModerator, false, view{})
+		e.set("to", o.realStr)
+		s.write(e)
 	}
 	s.tell(r, o, []*occupant{o}, view{codes: codes})
 	s.sendHistory(r, o, x.child(nsMUC, "history"))

@@ -83,12 +83,4 @@ func dumpEls(es []*el) string {
 }
 
 // condition returns the error condition of a stanza, or "".
-func condition(e *el) string {
-	er := e.child(nsClient, "error")
-	for _, k := range er.kids {
-		if c, ok := k.(*el); ok && c.space == nsStanzas && c.local != "text" {
-			return c.local
-		}
-	}
-	return ""
-}
+func condition(e *el) string { return errorCondition(e) }

@@ -94,9 +94,15 @@ func result(st *stanza) *el {
 	return mk(nsClient, "iq", "type", "result", "id", st.id, "from", st.to.String(), "to", st.from.String())
 }
 
+// gone are the error conditions that say an occupant's client is no
+// longer there.
+var gone = map[string]bool{"service-unavailable": true, "recipient-unavailable": true,
+	"item-not-found": true, "remote-server-not-found": true, "gone": true, "redirect": true}
+
 // gotError handles an error stanza sent to the service: an answer to a
-// forwarded IQ goes back to its asker; an occupant whose client bounces
-// what the room sends it is taken out of the room (XEP-0045 §18.1.2).
+// forwarded IQ goes back to its asker; an occupant to whom the room's
+// stanzas cannot be delivered is taken out of the room (status 333).
+// Other errors are dropped.
 func (s *Service) gotError(st *stanza) {
 	if st.kind == "iq" {
 		s.iqAnswer(st)
@@ -106,7 +112,21 @@ func (s *Service) gotError(st *stanza) {
 	if r == nil {
 		return
 	}
-	if o := r.byJID[st.from.String()]; o != nil && st.kind == "message" {
+	if o := r.byJID[st.from.String()]; o != nil && gone[errorCondition(st.e)] {
 		s.removeOccupant(r, o, removal{status: "333"})
 	}
+}
+
+// errorCondition returns the defined condition of an error stanza.
+func errorCondition(e *el) string {
+	er := e.child(nsClient, "error")
+	if er == nil {
+		return ""
+	}
+	for _, k := range er.kids {
+		if c, ok := k.(*el); ok && c.space == nsStanzas && c.local != "text" {
+			return c.local
+		}
+	}
+	return ""
 }
