@@ -58,7 +58,7 @@ func (s *Service) groupchat(st *stanza, r *room, o *occupant) {
 	m.add(mk(nsSID, "stanza-id", "id", s.nextID(), "by", r.jid.String()))
 	s.toAll(r, m)
 	if body != nil {
-		r.remember(m, s.now(), s.cfg.MaxHistory)
+		r.remember(m, s.now(), s.cfg.MaxHistory, s.cfg.MaxHistoryBytes)
 	}
 }
 
@@ -74,6 +74,10 @@ func (s *Service) toAll(r *room, m *el) {
 func (s *Service) setSubject(st *stanza, r *room, o *occupant, subject string) {
 	if o.role != roleModerator {
 		s.reply(st, "auth", "forbidden", "only moderators may change the subject")
+		return
+	}
+	if len(subject) > maxText {
+		s.reply(st, "modify", "not-acceptable", "the subject is too long")
 		return
 	}
 	r.subject, r.subjectNick = subject, o.nick

@@ -2,6 +2,7 @@ package muc
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -157,3 +158,36 @@ func hasStatus(e *el, code string) bool {
 	}
 	return false
 }
+
+func TestTextAndHistoryBytesAreBounded(t *testing.T) {
+	r := newRig(t, func(c *Config) { c.MaxHistoryBytes = 1000 })
+	r.instant("alice", "A")
+	long := strings.Repeat("x", maxText+1)
+	out := r.in("<message from='alice@localhost/r' to='%s' type='groupchat'><subject>%s</subject></message>", testRoom, long)
+	if len(out) != 1 || condition(out[0]) != "not-acceptable" {
+		t.Errorf("a long subject: %s", dumpEls(out))
+	}
+	out = r.in("<iq type='set' id='c' from='alice@localhost/r' to='%s'><query xmlns='%s'><x xmlns='%s' type='submit'><field var='%s'><value>%s</value></field></x></query></iq>",
+		testRoom, nsMUCOwner, nsData, fName, long)
+	if len(out) != 1 || condition(out[0]) != "not-acceptable" {
+		t.Errorf("a long room name: %s", dumpEls(out))
+	}
+	r.say("alice", strings.Repeat("y", 2000)) // larger than the whole history may be
+	for range 10 {
+		r.say("alice", "short")
+	}
+	total := 0
+	for _, p := range r.history() {
+		total += p.size
+	}
+	if total > 1000 || len(r.history()) == 0 {
+		t.Errorf("history holds %d bytes in %d messages, bound 1000", total, len(r.history()))
+	}
+	big := strings.Repeat("<c xmlns='urn:example'>"+strings.Repeat("z", 1000)+"</c>", 10)
+	r.in("<presence from='bob@localhost/r' to='%s/B'><status>here</status>%s</presence>", testRoom, big)
+	if o := r.s.rooms[testRoom].occupants["B"]; o == nil || len(o.pres.bytes()) > maxPresence || o.pres.child(nsClient, "status").text() != "here" {
+		t.Errorf("a large presence is kept as %v", o)
+	}
+}
+
+func (r *rig) history() []past { return r.s.rooms[testRoom].history }

@@ -31,6 +31,8 @@ func (s *Service) owner(st *stanza, r *room, q *el) {
 	case st.typ == "set" && d != nil:
 		s.write(result(st))
 		s.destroy(r, d)
+	case st.typ == "set" && x.get("type") == "submit" && !validForm(x):
+		s.reply(st, "modify", "not-acceptable", "a value is too long")
 	case st.typ == "set" && x.get("type") == "submit":
 		s.write(result(st))
 		s.configure(r, x)
@@ -74,6 +76,17 @@ func formValues(x *el) map[string]string {
 		}
 	}
 	return v
+}
+
+// validForm reports whether every value of a submitted form is within
+// maxText.
+func validForm(x *el) bool {
+	for _, v := range formValues(x) {
+		if len(v) > maxText {
+			return false
+		}
+	}
+	return true
 }
 
 func boolValue(s string) bool { return s == "1" || s == "true" }

@@ -89,7 +89,7 @@ func (s *Service) presence(st *stanza) {
 	switch st.typ {
 	case "unavailable":
 		if o != nil {
-			o.pres = st.e
+			o.pres = kept(st)
 			s.removeOccupant(r, o, removal{})
 		}
 		return
@@ -109,7 +109,7 @@ func (s *Service) presence(st *stanza) {
 		// A join from an occupant already in: its client lost track
 		// (a reconnect the service did not see), so it gets the room
 		// again; the others see a presence update.
-		o.pres = st.e
+		o.pres = kept(st)
 		var others []*occupant
 		for _, p := range r.order {
 			if p != o {
@@ -119,7 +119,7 @@ func (s *Service) presence(st *stanza) {
 		s.tell(r, o, others, view{})
 		s.welcome(r, o, others, st.e.child(nsMUC, "x"), nil)
 	default:
-		o.pres = st.e
+		o.pres = kept(st)
 		s.broadcastPresence(r, o, view{})
 	}
 }
@@ -145,7 +145,7 @@ func (s *Service) join(st *stanza, r *room, nick string) {
 		s.reply(st, typ, cond, text)
 		return
 	}
-	o := r.newOccupant(nick, st.from, st.e)
+	o := r.newOccupant(nick, st.from, kept(st))
 	others := r.order
 	r.add(o)
 	var codes []string
@@ -199,7 +199,7 @@ func (s *Service) changeNick(st *stanza, r *room, o *occupant, nick string) {
 	}
 	s.tell(r, o, r.order, view{typ: "unavailable", codes: []string{"303"}, newNick: nick})
 	r.rename(o, nick)
-	o.pres = st.e
+	o.pres = kept(st)
 	s.broadcastPresence(r, o, view{})
 }
 
@@ -236,4 +236,23 @@ func occupantOf(r *room, real jid.JID) *occupant {
 		return nil
 	}
 	return r.byJID[real.String()]
+}
+
+// maxPresence is the largest presence an occupant's is kept whole at;
+// of a larger one only show, status and priority are kept.
+const maxPresence = 8 << 10
+
+// kept is the presence to keep for an occupant.
+func kept(st *stanza) *el {
+	if st.size <= maxPresence {
+		return st.e
+	}
+	p := mk(nsClient, "presence", "type", st.typ)
+	for _, name := range []string{"show", "status", "priority"} {
+		c := st.e.child(nsClient, name)
+		if len(c.text()) <= maxText {
+			p.add(c)
+		}
+	}
+	return p
 }

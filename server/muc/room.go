@@ -193,10 +193,24 @@ func (r *room) sortedAffs(aff string) []string {
 	return out
 }
 
-// remember keeps a broadcast message for the history sent on join.
-func (r *room) remember(m *el, at time.Time, max int) {
-	r.history = append(r.history, past{m: m, at: at, size: len(m.bytes())})
-	if len(r.history) > max {
-		r.history = append(r.history[:0:0], r.history[len(r.history)-max:]...)
+// remember keeps a broadcast message for the history sent on join: at
+// most max messages and maxBytes serialised bytes, the oldest dropped.
+func (r *room) remember(m *el, at time.Time, max, maxBytes int) {
+	p := past{m: m, at: at, size: len(m.bytes())}
+	if p.size > maxBytes {
+		return
+	}
+	r.history = append(r.history, p)
+	total := 0
+	for _, h := range r.history {
+		total += h.size
+	}
+	drop := 0
+	for len(r.history)-drop > max || total > maxBytes {
+		total -= r.history[drop].size
+		drop++
+	}
+	if drop > 0 {
+		r.history = append(r.history[:0:0], r.history[drop:]...)
 	}
 }

@@ -12,6 +12,10 @@ import (
 	"mellium.im/xmpp/jid"
 )
 
+// maxText bounds a room's name, description, password and subject, in
+// bytes.
+const maxText = 1024
+
 // Store keeps persistent rooms; *store.Store is one.
 type Store interface {
 	Rooms(ctx context.Context) ([]store.Room, error)
@@ -28,6 +32,7 @@ type Config struct {
 	MaxRooms        int // rooms in all (default 1000)
 	MaxOccupants    int // occupants in one room (default 400)
 	MaxHistory      int // messages kept per room for new occupants (default 50)
+	MaxHistoryBytes int // their serialised size per room (default 64 KiB)
 	MaxAffiliations int // affiliations per room (default 1000)
 	QueueSize       int // stanzas waiting to be handled (default 1024)
 }
@@ -41,6 +46,7 @@ func (c *Config) applyDefaults() {
 	num(&c.MaxRooms, 1000)
 	num(&c.MaxOccupants, 400)
 	num(&c.MaxHistory, 50)
+	num(&c.MaxHistoryBytes, 64<<10)
 	num(&c.MaxAffiliations, 1000)
 	num(&c.QueueSize, 1024)
 	if c.Logf == nil {

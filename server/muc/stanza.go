@@ -13,6 +13,7 @@ type stanza struct {
 	kind     string // message, presence or iq
 	typ, id  string
 	from, to jid.JID
+	size     int // serialised, in bytes
 }
 
 func readStanza(raw []byte) (*stanza, error) {
@@ -23,7 +24,7 @@ func readStanza(raw []byte) (*stanza, error) {
 	if e.space != nsClient {
 		return nil, errors.New("not a jabber:client stanza")
 	}
-	st := &stanza{e: e, kind: e.local, typ: e.get("type"), id: e.get("id")}
+	st := &stanza{e: e, kind: e.local, typ: e.get("type"), id: e.get("id"), size: len(raw)}
 	switch st.kind {
 	case "message", "presence", "iq":
 	default:
