@@ -171,6 +171,11 @@ func TestMUCPersistentRoomSurvivesRestart(t *testing.T) {
 		t.Fatal(res.bytes())
 	}
 	alice.instantRoom(t, "temp@conference.localhost/Alice")
+	alice.instantRoom(t, "gone@conference.localhost/Alice")
+	alice.configure(t, "gone@conference.localhost", map[string]string{"muc#roomconfig_persistentroom": "1"})
+	if res := alice.iq("set", "gone@conference.localhost", "<query xmlns='"+nsMUCOwner+"'><destroy/></query>"); res.get("type") != "result" {
+		t.Fatal(res.bytes())
+	}
 	ts.srv.Close()
 
 	ts2 := startServer(t, withDir)
@@ -181,6 +186,9 @@ func TestMUCPersistentRoomSurvivesRestart(t *testing.T) {
 	}
 	if res := bob.iq("get", "temp@conference.localhost", "<query xmlns='"+nsDiscoInfo+"'/>"); errorCondition(res) != "item-not-found" {
 		t.Errorf("a temporary room survived: %s", res.bytes())
+	}
+	if res := bob.iq("get", "gone@conference.localhost", "<query xmlns='"+nsDiscoInfo+"'/>"); errorCondition(res) != "item-not-found" {
+		t.Errorf("a destroyed persistent room came back: %s", res.bytes())
 	}
 	got := bob.join(room+"/Bob", "")
 	if subj := got[len(got)-1]; subj.child(nsClient, "subject").text() != "still here" {
