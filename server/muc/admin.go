@@ -57,6 +57,9 @@ func (s *Service) check(r *room, from jid.JID, it *el) (c change, typ, cond stri
 	if _, ok := affRank[aff]; !ok {
 		return c, "modify", "bad-request"
 	}
+	if actorAff != affOwner && actorAff != affAdmin {
+		return c, "auth", "forbidden"
+	}
 	who, err := jid.Parse(it.get("jid"))
 	if err != nil {
 		return c, "modify", "jid-malformed"
@@ -64,8 +67,6 @@ func (s *Service) check(r *room, from jid.JID, it *el) (c change, typ, cond stri
 	c.who, c.aff = who.Bare(), aff
 	cur := r.affiliation(c.who)
 	switch {
-	case actorAff != affOwner && actorAff != affAdmin:
-		return c, "auth", "forbidden"
 	case actorAff == affAdmin && (affRank[cur] >= affRank[affAdmin] || affRank[aff] >= affRank[affAdmin]):
 		return c, "cancel", "not-allowed"
 	case cur == affOwner && aff != affOwner && len(r.sortedAffs(affOwner)) == 1:

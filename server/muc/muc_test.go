@@ -191,3 +191,64 @@ func TestTextAndHistoryBytesAreBounded(t *testing.T) {
 }
 
 func (r *rig) history() []past { return r.s.rooms[testRoom].history }
+
+func TestModeratorRules(t *testing.T) {
+	r := newRig(t)
+	r.instant("alice", "A")
+	r.join("bob", "B", "")
+	r.join("carol", "C", "")
+	set := func(user, item string) []*el {
+		return r.in("<iq type='set' id='x' from='%s@localhost/r' to='%s'><query xmlns='%s'>%s</query></iq>", user, testRoom, nsMUCAdmin, item)
+	}
+	last := func(out []*el) *el { return out[len(out)-1] }
+	if out := set("alice", "<item nick='B' role='moderator'/>"); last(out).get("type") != "result" {
+		t.Fatalf("owner grants moderator: %s", dumpEls(out))
+	}
+	for _, tc := range []struct{ item, cond string }{
+		{"<item nick='A' role='none'/>", "not-allowed"},
+		{"<item nick='A' role='visitor'/>", "not-allowed"},
+		{"<item nick='C' role='moderator'/>", "forbidden"},
+		{"<item nick='Nobody' role='none'/>", "item-not-found"},
+		{"<item nick='C' role='king'/>", "bad-request"},
+		{"<item jid='carol@localhost' affiliation='outcast'/>", "forbidden"},
+		{"<item jid='not a jid@@' affiliation='member'/>", "forbidden"},
+	} {
+		if out := set("bob", tc.item); condition(last(out)) != tc.cond {
+			t.Errorf("moderator bob: %s gave %s, want %s", tc.item, dumpEls(out), tc.cond)
+		}
+	}
+	out := set("bob", "<item nick='C' role='none'/>")
+	if last(out).get("type") != "result" || len(r.s.rooms[testRoom].order) != 2 {
+		t.Errorf("moderator kicks a participant: %s", dumpEls(out))
+	}
+	if out := set("alice", "<item jid='bob@localhost' affiliation='admin'/>"); last(out).get("type") != "result" {
+		t.Fatalf("owner makes an admin: %s", dumpEls(out))
+	}
+	if out := set("bob", "<item jid='alice@localhost' affiliation='outcast'/>"); condition(last(out)) != "not-allowed" {
+		t.Errorf("an admin banned the owner: %s", dumpEls(out))
+	}
+	if out := set("bob", "<item jid='dave@localhost' affiliation='owner'/>"); condition(last(out)) != "not-allowed" {
+		t.Errorf("an admin made an owner: %s", dumpEls(out))
+	}
+}
+
+func TestInviteToMembersOnlyMakesAMember(t *testing.T) {
+	r := newRig(t)
+	r.instant("alice", "A")
+	r.in("<iq type='set' id='c' from='alice@localhost/r' to='%s'><query xmlns='%s'><x xmlns='%s' type='submit'><field var='%s'><value>1</value></field></x></query></iq>",
+		testRoom, nsMUCOwner, nsData, fMembers)
+	if out := r.join("dave", "D", ""); len(out) != 1 || condition(out[0]) != "registration-required" {
+		t.Fatalf("stranger joins a members-only room: %s", dumpEls(out))
+	}
+	out := r.in("<message from='alice@localhost/r' to='%s'><x xmlns='%s'><invite to='dave@localhost'/></x></message>", testRoom, nsMUCUser)
+	if len(out) != 1 || out[0].get("to") != "dave@localhost" {
+		t.Fatalf("invitation: %s", dumpEls(out))
+	}
+	if out := r.join("dave", "D", ""); condition(out[0]) != "" {
+		t.Errorf("the invited member cannot join: %s", dumpEls(out))
+	}
+	out = r.in("<message from='dave@localhost/r' to='%s'><x xmlns='%s'><invite to='eve@localhost'/></x></message>", testRoom, nsMUCUser)
+	if len(out) != 1 || condition(out[0]) != "forbidden" {
+		t.Errorf("a member invited to a members-only room: %s", dumpEls(out))
+	}
+}
