@@ -5,7 +5,9 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -56,7 +58,11 @@ func parse(raw []byte) (*el, error) {
 			if len(stack) >= maxDepth {
 				return nil, errors.New("parse stanza: too deep")
 			}
-			stack = append(stack, start(t, stack))
+			e, err := start(t, stack)
+			if err != nil {
+				return nil, fmt.Errorf("parse stanza: %w", err)
+			}
+			stack = append(stack, e)
 		case xml.EndElement:
 			if len(stack) == 0 {
 				return nil, errors.New("parse stanza: unbalanced end")
@@ -78,31 +84,47 @@ func parse(raw []byte) (*el, error) {
 }
 
 // start makes the element of a start tag read with RawToken: the default
-// namespace is its xmlns or its parent's. Prefixed elements are kept with
-// the prefix as namespace, so that nothing the service looks for matches
-// them (the server writes only default namespaces).
-func start(t xml.StartElement, stack []*el) *el {
+// namespace is its xmlns or its parent's. The server writes no prefixed
+// elements, so a stanza with one (or with a name XML does not allow, or an
+// attribute twice) is refused; namespaced attributes other than xml:* are
+// dropped.
+func start(t xml.StartElement, stack []*el) (*el, error) {
+	if t.Name.Space != "" || !xmlName(t.Name.Local) {
+		return nil, fmt.Errorf("element name %q", t.Name.Local)
+	}
 	e := &el{space: nsClient, local: t.Name.Local}
 	if len(stack) > 0 {
 		e.space = stack[len(stack)-1].space
 	}
-	if t.Name.Space != "" {
-		e.space = "prefix:" + t.Name.Space
-	}
-	for _, a := range t.Attr {
-		switch {
-		case a.Name.Space == "" && a.Name.Local == "xmlns":
-			if t.Name.Space == "" {
+	for i, a := range t.Attr {
+		if !xmlName(a.Name.Local) || slices.ContainsFunc(t.Attr[:i], func(b xml.Attr) bool { return b.Name == a.Name }) {
+			return nil, fmt.Errorf("attribute %q", a.Name.Local)
+		}
+		switch a.Name.Space {
+		case "":
+			if a.Name.Local == "xmlns" {
 				e.space = a.Value
+			} else {
+				e.attr = append(e.attr, a)
 			}
-		case a.Name.Space == "xmlns":
-		case a.Name.Space == "xml":
+		case "xml":
 			e.attr = append(e.attr, xml.Attr{Name: xml.Name{Space: nsXML, Local: a.Name.Local}, Value: a.Value})
-		case a.Name.Space == "":
-			e.attr = append(e.attr, a)
 		}
 	}
-	return e
+	return e, nil
+}
+
+// xmlName reports whether s is a name without a colon that XML allows.
+func xmlName(s string) bool {
+	for i, r := range s {
+		switch {
+		case r == '_' || unicode.IsLetter(r):
+		case i > 0 && (r == '-' || r == '.' || unicode.IsDigit(r)):
+		default:
+			return false
+		}
+	}
+	return s != ""
 }
 
 // mk makes an element with plain attributes given as name, value pairs;
