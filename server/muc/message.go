@@ -109,7 +109,7 @@ func (s *Service) sendHistory(r *room, o *occupant, h *el) {
 	if v, err := strconv.Atoi(h.get("maxchars")); err == nil && v >= 0 {
 		maxChars = v
 	}
-	if v, err := strconv.Atoi(h.get("seconds")); err == nil && v >= 0 {
+	if v, err := strconv.Atoi(h.get("seconds")); err == nil && v >= 0 && v < 1<<31 {
 		since = s.now().Add(-time.Duration(v) * time.Second)
 	}
 	if t, err := time.Parse(time.RFC3339, h.get("since")); err == nil && t.After(since) {
