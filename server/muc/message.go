@@ -62,13 +62,13 @@ func (s *Service) groupchat(st *stanza, r *room, o *occupant) {
 	}
 }
 
-// toAll sends m to every occupant.
+// toAll sends m to every occupant; m is left without a to.
 func (s *Service) toAll(r *room, m *el) {
 	for _, p := range r.order {
-		c := m.copy()
-		c.set("to", p.realStr)
-		s.write(c)
+		m.set("to", p.realStr)
+		s.write(m)
 	}
+	m.set("to", "")
 }
 
 func (s *Service) setSubject(st *stanza, r *room, o *occupant, subject string) {
