@@ -32,3 +32,25 @@ func BenchmarkJoin2000(b *testing.B) {
 	}
 	b.ReportMetric(float64(sent)/float64(b.N), "stanzas/op")
 }
+
+// BenchmarkGroupchat2000 measures one groupchat message reflected to a
+// room of 2,000 occupants (with its stanza-id and a place in the history).
+func BenchmarkGroupchat2000(b *testing.B) {
+	const size = 2000
+	s, err := New(Config{Domain: "conference.localhost", MaxOccupants: size})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s.send = func([]byte) error { return nil }
+	for i := range size {
+		s.handle(fmt.Appendf(nil, "<presence from='user%d@localhost/r' to='r@conference.localhost/nick%d'/>", i, i))
+	}
+	if n := len(s.rooms["r@conference.localhost"].order); n != size {
+		b.Fatalf("%d occupants, want %d", n, size)
+	}
+	msg := []byte("<message from='user1@localhost/r' to='r@conference.localhost' type='groupchat' id='m1'><body>hello everyone</body></message>")
+	b.ReportAllocs()
+	for b.Loop() {
+		s.handle(msg)
+	}
+}
