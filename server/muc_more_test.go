@@ -203,3 +203,19 @@ func TestMUCPersistentRoomSurvivesRestart(t *testing.T) {
 		t.Errorf("alice is no longer owner: %s", res.bytes())
 	}
 }
+
+func TestMUCDomainConfig(t *testing.T) {
+	none := startServer(t, func(c *Config) { c.MUCDomain = "-" })
+	c := none.raw(t, "alice", "a")
+	if res := c.iq("get", "conference.localhost", "<query xmlns='"+nsDiscoInfo+"'/>"); errorCondition(res) != "remote-server-not-found" {
+		t.Errorf("with no chat service: %s", res.bytes())
+	}
+	other := startServer(t, func(c *Config) { c.MUCDomain = "Rooms.Localhost" })
+	c = other.raw(t, "alice", "a")
+	if res := c.iq("get", "rooms.localhost", "<query xmlns='"+nsDiscoInfo+"'/>"); !hasText(res, "category='conference'") {
+		t.Errorf("the service at a configured domain: %s", res.bytes())
+	}
+	if _, err := New(Config{Domain: "localhost", MUCDomain: "localhost"}); err == nil {
+		t.Error("a chat service at the server's own domain was accepted")
+	}
+}
