@@ -22,6 +22,10 @@ type Config struct {
 	Store   *store.Store
 	DataDir string
 
+	// MUCDomain is the multi-user chat service's domain: default
+	// conference.<Domain>, "-" for no service.
+	MUCDomain string
+
 	// Users are created (or their passwords reset) at start: localpart or
 	// bare JID → password.
 	Users map[string]string

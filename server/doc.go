@@ -15,7 +15,9 @@
 // and XEP-0092 version. Every routed stanza is stamped with the sender's
 // bound JID. Domains other than its own are refused (remote-server-not-found)
 // unless a Component has registered the domain: that is the seam for a
-// multi-user chat service or a file transfer proxy.
+// multi-user chat service or a file transfer proxy. Package server/muc is
+// one, started with the server at conference.<domain> (Config.MUCDomain),
+// its persistent rooms in package store.
 //
 // Stream negotiation is written by hand over encoding/xml rather than with
 // mellium's server-side features (v0.22.0 has no server SCRAM feature, an odd

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"chat/internal/certs"
+	"chat/server/muc"
 	"chat/server/store"
 )
 
@@ -45,6 +46,7 @@ type Server struct {
 	wg     sync.WaitGroup
 
 	comps components
+	muc   *muc.Service // the chat room service, or nil
 }
 
 // New prepares a server: it opens the store, creates the configured users
@@ -68,6 +70,10 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	if err := srv.setup(); err != nil {
+		srv.releaseStore()
+		return nil, err
+	}
+	if err := srv.startMUC(); err != nil {
 		srv.releaseStore()
 		return nil, err
 	}
@@ -252,6 +258,7 @@ func (srv *Server) Close() error {
 		s.end(errStream("system-shutdown", "the server is stopping"), false)
 	}
 	srv.wg.Wait()
+	srv.stopMUC()
 	srv.releaseStore()
 	return nil
 }

@@ -50,4 +50,25 @@ CREATE TABLE offline (
 );
 CREATE INDEX offline_user ON offline (user_id, id);
 `,
+	// 2: persistent multi-user chat rooms and their affiliations.
+	`
+CREATE TABLE muc_rooms (
+	id           INTEGER PRIMARY KEY,
+	jid          TEXT    NOT NULL UNIQUE,
+	name         TEXT    NOT NULL DEFAULT '',
+	description  TEXT    NOT NULL DEFAULT '',
+	password     TEXT    NOT NULL DEFAULT '',
+	members_only INTEGER NOT NULL DEFAULT 0,
+	moderated    INTEGER NOT NULL DEFAULT 0,
+	public       INTEGER NOT NULL DEFAULT 1,
+	subject      TEXT    NOT NULL DEFAULT '',
+	subject_nick TEXT    NOT NULL DEFAULT ''
+);
+CREATE TABLE muc_affiliations (
+	room_id     INTEGER NOT NULL REFERENCES muc_rooms (id) ON DELETE CASCADE,
+	jid         TEXT    NOT NULL,
+	affiliation TEXT    NOT NULL CHECK (affiliation IN ('owner', 'admin', 'member', 'outcast')),
+	PRIMARY KEY (room_id, jid)
+);
+`,
 }
