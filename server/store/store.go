@@ -56,9 +56,10 @@ type Store struct {
 }
 
 // Open opens (creating if needed) the database at path and brings its
-// schema up to date. Parent directories are created with mode 0700; the
-// database and its -wal and -shm files are made 0600 (see privateFiles). A
-// database written by a newer version of the program is refused.
+// schema up to date. Its folder is made 0700 and the database and its -wal
+// and -shm files 0600, whatever the umask or older versions left
+// (sqlitedb.Open does that for every database). A database written by a
+// newer version of the program is refused.
 func Open(path string) (*Store, error) {
 	s, err := open(path)
 	if err != nil {
@@ -68,9 +69,6 @@ func Open(path string) (*Store, error) {
 }
 
 func open(path string) (*Store, error) {
-	if err := privateFiles(path); err != nil {
-		return nil, err
-	}
 	db, abs, err := sqlitedb.Open(context.Background(), path, migrations)
 	if err != nil {
 		return nil, err
