@@ -15,7 +15,9 @@
 // never reports a room joined, blocks on a second join and blocks its
 // handler on an unsolicited self-unavailable (kick, ban, destroy).
 //
-// Text in parsed stanzas and events is what the network sent, unsanitised,
-// except Event.Text, whose network parts pass through sanitize.Line; a front
-// end must still escape it for its own markup (tview tags).
+// Text in parsed stanzas and events is what the network sent, unsanitised.
+// Event.Lines strips control and bidi characters from the network parts it
+// quotes, so an escape sequence in a nick is inert, but it is still plain
+// text: a front end passes it through package sanitize and escapes it for
+// its own markup (tview tags) like any other text from the network.
 package muc

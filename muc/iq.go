@@ -61,7 +61,9 @@ func SetAffiliation(room, who jid.JID, a Affiliation, reason string) IQ {
 }
 
 // Ban bans the user with the bare JID who.
-func Ban(room, who jid.JID, reason string) IQ { return SetAffiliation(room, who, AffiliationOutcast, reason) }
+func Ban(room, who jid.JID, reason string) IQ {
+	return SetAffiliation(room, who, AffiliationOutcast, reason)
+}
 
 // AffiliationList asks for the users with an affiliation (§9.2, §10.5…).
 func AffiliationList(room jid.JID, a Affiliation) IQ {
