@@ -8,6 +8,8 @@ import (
 
 // Mentions says whether body mentions nick or one of words as a whole word,
 // ignoring case: "bob" matches "Bob: hi" and "hi @bob!" but not "bobby".
+// A word that starts or ends with punctuation ("[bot]") needs no boundary
+// on that side.
 func Mentions(body, nick string, words []string) bool {
 	if body == "" {
 		return false
@@ -28,13 +30,16 @@ func containsWord(s, w string) bool {
 	if strings.TrimSpace(w) == "" {
 		return false
 	}
+	head, _ := utf8.DecodeRuneInString(w)
+	tail, _ := utf8.DecodeLastRuneInString(w)
+	needBefore, needAfter := wordRune(head), wordRune(tail)
 	for i := 0; i <= len(s)-len(w); {
 		j := strings.Index(s[i:], w)
 		if j < 0 {
 			return false
 		}
 		at := i + j
-		if boundaryBefore(s, at) && boundaryAfter(s, at+len(w)) {
+		if (!needBefore || boundaryBefore(s, at)) && (!needAfter || boundaryAfter(s, at+len(w))) {
 			return true
 		}
 		_, size := utf8.DecodeRuneInString(s[at:])

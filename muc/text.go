@@ -117,34 +117,23 @@ func (e Event) invite() string {
 	return s + because(e.Invite.Reason)
 }
 
-// codeLines are the status codes a headline does not already say.
+// codeLines are the status codes a headline does not already say: 110,
+// 201, 301, 303 and 307 are in the headline itself; the reasons for a
+// removal (321, 322, 332, 333) get a line of their own.
 func (e Event) codeLines() []string {
 	var out []string
 	for _, c := range e.Codes {
 		switch c {
-		case 110, 201, 301, 303, 307, 321, 322, 332, 333:
-			if e.Kind == KindJoined || e.Kind == KindKicked || e.Kind == KindBanned ||
-				e.Kind == KindRemoved || e.Kind == KindDropped || e.Kind == KindNickChanged {
-				out = append(out, e.codeLine(c)...)
-			}
-			continue
+		case 110, 201, 301, 303, 307:
+		case 321, 322, 332, 333:
+			out = append(out, "Reason: "+CodeText(c))
 		case 210:
 			out = append(out, "The room changed your nickname to "+q(e.Nick))
-			continue
+		default:
+			out = append(out, CodeText(c))
 		}
-		out = append(out, CodeText(c))
 	}
 	return out
-}
-
-// codeLine explains the reason codes of a removal, which the headline
-// states only as "removed".
-func (e Event) codeLine(c int) []string {
-	switch c {
-	case 321, 322, 332, 333:
-		return []string{"Reason: " + CodeText(c)}
-	}
-	return nil
 }
 
 func verb(self bool, you, they string) string {
