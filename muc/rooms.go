@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -87,24 +88,33 @@ type Group struct {
 // visitors; occupants without a role last), each sorted by nick without
 // regard to case. Empty groups are left out.
 func (r *Room) Groups() []Group {
-	order := []Role{RoleModerator, RoleParticipant, RoleVisitor, RoleNone}
-	by := make(map[Role][]Occupant, len(order))
+	type keyed struct {
+		key string
+		o   Occupant
+	}
+	var by [4][]keyed // indexed by Role
 	for _, o := range r.occupants {
-		by[o.Role] = append(by[o.Role], o)
+		if o.Role > RoleVisitor {
+			o.Role = RoleNone
+		}
+		by[o.Role] = append(by[o.Role], keyed{strings.ToLower(o.Nick), o})
 	}
 	var out []Group
-	for _, role := range order {
-		os := by[role]
-		if len(os) == 0 {
+	for _, role := range []Role{RoleModerator, RoleParticipant, RoleVisitor, RoleNone} {
+		ks := by[role]
+		if len(ks) == 0 {
 			continue
 		}
-		sort.Slice(os, func(i, j int) bool {
-			a, b := strings.ToLower(os[i].Nick), strings.ToLower(os[j].Nick)
-			if a != b {
-				return a < b
+		slices.SortFunc(ks, func(a, b keyed) int {
+			if c := strings.Compare(a.key, b.key); c != 0 {
+				return c
 			}
-			return os[i].Nick < os[j].Nick
+			return strings.Compare(a.o.Nick, b.o.Nick)
 		})
+		os := make([]Occupant, len(ks))
+		for i, k := range ks {
+			os[i] = k.o
+		}
 		out = append(out, Group{Role: role, Occupants: os})
 	}
 	return out
