@@ -42,7 +42,7 @@ func (rs *Rooms) ApplyPresence(p Presence, now time.Time) (Event, error) {
 	if self {
 		return r.selfHere(p, o, ev), nil
 	}
-	return r.occupantHere(o, ev), nil
+	return r.occupantHere(o, ev)
 }
 
 func occupantOf(nick string, p Presence) Occupant {
@@ -109,18 +109,21 @@ func changeKind(old, o Occupant, ev Event) Event {
 	return ev
 }
 
-func (r *Room) occupantHere(o Occupant, ev Event) Event {
+func (r *Room) occupantHere(o Occupant, ev Event) (Event, error) {
 	if r.occupants == nil {
 		r.occupants = make(map[string]Occupant, 64)
 	}
 	old, known := r.occupants[o.Nick]
+	if !known && len(r.occupants) >= MaxOccupants {
+		return Event{}, fmt.Errorf("muc: presence from %s/%s: %w", ev.Room, o.Nick, ErrFull)
+	}
 	r.occupants[o.Nick] = o
 	if !known {
 		ev.Kind, ev.Initial = KindOccupantJoined, r.State == StateJoining
-		return ev
+		return ev, nil
 	}
 	ev.Old = old
-	return changeKind(old, o, ev)
+	return changeKind(old, o, ev), nil
 }
 
 // removal says which kind of departure the codes of an unavailable

@@ -27,6 +27,11 @@ func (rs *Rooms) ApplyMessage(m Message, now time.Time) (Event, error) {
 		if ev.Error == nil {
 			ev.Error = &Error{Condition: "undefined-condition"}
 		}
+		if ev.Error.Condition == "not-acceptable" && r.State == StateJoined {
+			// The room no longer knows us (XEP-0410 §3.2): rejoin.
+			r.reset(StateJoining)
+			ev.Action = ActionRejoin
+		}
 		return ev, nil
 	case m.Declined != "":
 		ev.Kind, ev.Nick = KindDeclined, m.Declined
@@ -37,7 +42,6 @@ func (rs *Rooms) ApplyMessage(m Message, now time.Time) (Event, error) {
 			return ev, nil
 		}
 		ev.Kind, ev.Message = KindPrivate, &m
-		ev.Highlight = true
 		return ev, nil
 	}
 	return rs.groupchat(r, m, ev), nil

@@ -30,7 +30,7 @@ const (
 	KindMessage                        // a groupchat message (History: from the room's history)
 	KindOwnEcho                        // the room reflected a message we sent: already shown, not shown again
 	KindDuplicate                      // a message already seen (same stanza-id from the room): not shown
-	KindPrivate                        // a private message from Nick through the room
+	KindPrivate                        // a private message from Nick through the room (always worth a notification)
 	KindNotice                         // a message from the room itself (status codes, a notice)
 	KindInvite                         // an invitation (Invite)
 	KindDeclined                       // our invitation was declined by Nick

@@ -2,6 +2,7 @@ package muc
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -461,4 +462,50 @@ func TestEveryStatusCodeReadable(t *testing.T) {
 			t.Errorf("%d has no text", c)
 		}
 	}
+}
+
+func TestRoomNoticesAndPrivate(t *testing.T) {
+	rs := joined(t)
+	wantKind(t, applyM(t, rs, `<message from='coven@chat.shakespeare.lit' type='groupchat'><x xmlns='http://jabber.org/protocol/muc#user'><status code='104'/></x></message>`),
+		KindNotice, "The room's configuration changed")
+	wantKind(t, applyM(t, rs, `<message from='coven@chat.shakespeare.lit' type='groupchat'><body>Server restarts at noon</body></message>`),
+		KindNotice, "coven@chat.shakespeare.lit: Server restarts at noon")
+	ev := applyM(t, rs, `<message from='coven@chat.shakespeare.lit/firstwitch' type='chat'><body>psst</body><x xmlns='http://jabber.org/protocol/muc#user'/></message>`)
+	if ev.Kind != KindPrivate || ev.Nick != "firstwitch" || ev.Message.Body != "psst" {
+		t.Errorf("pm %+v", ev)
+	}
+	wantKind(t, applyM(t, rs, `<message from='coven@chat.shakespeare.lit' type='error'><error type='modify'><not-acceptable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>`),
+		KindMessageError, "Your message to coven@chat.shakespeare.lit was refused: you are not in the room (rejoin it)")
+	if r, _ := rs.Room(coven); r.State != StateJoining {
+		t.Errorf("after not-acceptable the room is %s, not rejoining", r.State)
+	}
+	rs = joined(t)
+	wantKind(t, applyM(t, rs, `<message from='coven@chat.shakespeare.lit'><x xmlns='http://jabber.org/protocol/muc#user'><decline from='hecate@shakespeare.lit'/></x></message>`),
+		KindDeclined, "hecate@shakespeare.lit declined your invitation to coven@chat.shakespeare.lit")
+}
+
+func TestOccupantFloodBounded(t *testing.T) {
+	rs := joined(t)
+	r, _ := rs.Room(coven)
+	lines := 0
+	for i := 0; r.Len() < MaxOccupants; i++ {
+		p := mustPresence(t, occ("flood"+strconv.Itoa(i), "participant", "none", ""))
+		ev, err := rs.ApplyPresence(p, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines += len(ev.Lines())
+	}
+	if lines != MaxOccupants-3 {
+		t.Errorf("%d lines for %d live joins", lines, MaxOccupants-3)
+	}
+	if _, err := rs.ApplyPresence(mustPresence(t, occ("one-more", "participant", "none", "")), t0); !errors.Is(err, ErrFull) {
+		t.Errorf("past the limit: %v", err)
+	}
+	// Known occupants still update, and leaving makes room again.
+	if _, err := rs.ApplyPresence(mustPresence(t, occ("flood1", "visitor", "none", "")), t0); err != nil {
+		t.Errorf("update at the limit: %v", err)
+	}
+	applyP(t, rs, gone("flood1", ""))
+	applyP(t, rs, occ("one-more", "participant", "none", ""))
 }

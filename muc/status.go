@@ -67,3 +67,26 @@ func ErrorText(e *Error) string {
 	}
 	return s
 }
+
+// messageError is the readable reason a room bounced a message.
+var messageError = map[string]string{
+	"not-acceptable":      "you are not in the room (rejoin it)",
+	"forbidden":           "you may not speak in the room (no voice)",
+	"not-allowed":         "the room does not allow this",
+	"item-not-found":      "the room does not exist",
+	"service-unavailable": "the room does not accept this message",
+}
+
+// MessageErrorText returns the readable reason for a message the room
+// bounced.
+func MessageErrorText(e *Error) string {
+	if e != nil {
+		if s, ok := messageError[e.Condition]; ok {
+			if e.Text != "" {
+				s += " (" + e.Text + ")"
+			}
+			return s
+		}
+	}
+	return ErrorText(e)
+}

@@ -80,7 +80,7 @@ func (e Event) headline() string {
 	case KindDeclined:
 		return q(e.Nick) + " declined your invitation to " + room + because(e.Reason)
 	case KindMessageError:
-		return "Your message to " + room + " was refused: " + q(ErrorText(e.Error))
+		return "Your message to " + room + " was refused: " + q(MessageErrorText(e.Error))
 	}
 	return ""
 }

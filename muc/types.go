@@ -103,7 +103,13 @@ var (
 	ErrNotRoom    = errors.New("not from the room")
 	ErrNoResource = errors.New("occupant presence without a nick")
 	ErrBadNick    = errors.New("invalid nickname")
+	ErrFull       = errors.New("too many occupants")
 )
+
+// MaxOccupants is the most occupants one room's state keeps: presences of
+// further new nicks are refused, so a hostile room cannot grow the client
+// without bound. The largest public rooms have a few thousand.
+const MaxOccupants = 20000
 
 // Limits on what a parser keeps from one stanza, so that a hostile peer
 // cannot make one presence or message cost more than a small constant.
