@@ -475,7 +475,7 @@ func TestRoomNoticesAndPrivate(t *testing.T) {
 		t.Errorf("pm %+v", ev)
 	}
 	wantKind(t, applyM(t, rs, `<message from='coven@chat.shakespeare.lit' type='error'><error type='modify'><not-acceptable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>`),
-		KindMessageError, "Your message to coven@chat.shakespeare.lit was refused: you are not in the room (rejoin it)")
+		KindMessageError, "Your message to coven@chat.shakespeare.lit was refused: you are not in the room")
 	if r, _ := rs.Room(coven); r.State != StateJoining {
 		t.Errorf("after not-acceptable the room is %s, not rejoining", r.State)
 	}

@@ -70,7 +70,7 @@ func ErrorText(e *Error) string {
 
 // messageError is the readable reason a room bounced a message.
 var messageError = map[string]string{
-	"not-acceptable":      "you are not in the room (rejoin it)",
+	"not-acceptable":      "you are not in the room",
 	"forbidden":           "you may not speak in the room (no voice)",
 	"not-allowed":         "the room does not allow this",
 	"item-not-found":      "the room does not exist",
