@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"chat/internal/ejabberdtest"
 	"chat/internal/prosodytest"
 	"chat/internal/servertest"
 	"chat/muc"
@@ -25,7 +26,26 @@ import (
 
 var srv *prosodytest.Server
 
-func TestMain(m *testing.M) { os.Exit(prosodytest.Main(m, prosodytest.Options{}, &srv)) }
+// ejabberd starts on first use, for the same test against a second server.
+// The harness's config names an acl "local" in its access rules but does
+// not define it, so ejabberd denies room creation: the extra config
+// defines it (ejabberd merges it into the harness's acl section).
+var ejabberd = ejabberdtest.Lazy{Options: ejabberdtest.Options{ExtraConfig: "acl:\n  local: {user_regexp: \"\"}"}}
+
+func TestMain(m *testing.M) {
+	code := prosodytest.Main(m, prosodytest.Options{}, &srv)
+	if err := ejabberd.Stop(); err != nil && code == 0 {
+		fmt.Fprintln(os.Stderr, "stop ejabberd:", err)
+		code = 1
+	}
+	os.Exit(code)
+}
+
+// mucServer is a started test server with a MUC service.
+type mucServer interface {
+	servertest.Server
+	MUCDomain() string
+}
 
 // wait only guards against a hang; nothing waits on it for ordering.
 const wait = 15 * time.Second
@@ -47,7 +67,7 @@ type user struct {
 	n     int
 }
 
-func login(t *testing.T, s *prosodytest.Server, name string) *user {
+func login(t *testing.T, s mucServer, name string) *user {
 	t.Helper()
 	bare, pass := s.NewUser(t)
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
