@@ -27,7 +27,7 @@ func (rs *Rooms) ApplyMessage(m Message, now time.Time) (Event, error) {
 		if ev.Error == nil {
 			ev.Error = &Error{Condition: "undefined-condition"}
 		}
-		if ev.Error.Condition == "not-acceptable" && r.State == StateJoined {
+		if ev.Error.Condition == "not-acceptable" && nick == "" && r.State == StateJoined {
 			// The room no longer knows us (XEP-0410 §3.2): rejoin.
 			r.reset(StateJoining)
 			ev.Action = ActionRejoin
