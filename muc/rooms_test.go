@@ -390,4 +390,3 @@ func TestEveryStatusCodeReadable(t *testing.T) {
 		}
 	}
 }
-
