@@ -179,8 +179,13 @@ func (rs *Rooms) selfGone(r *Room, p Presence, ev Event) Event {
 	}
 	kind, state := removal(p)
 	ev.Kind, ev.Destroy = kind, p.Destroy
-	if kind == KindLeft && r.State == StateLeaving {
+	switch {
+	case kind == KindLeft && r.State == StateLeaving:
 		delete(rs.rooms, r.JID.String())
+		return ev
+	case kind == KindLeft && r.State == StateJoining:
+		// The echo of a leave sent before this join (/part then /join).
+		ev.Kind = KindNone
 		return ev
 	}
 	r.reset(state)

@@ -268,6 +268,19 @@ func TestLeaveAndNick(t *testing.T) {
 	}
 }
 
+func TestLeaveThenJoinAgain(t *testing.T) {
+	rs := joined(t)
+	rs.Leave(coven, "")
+	if _, err := rs.Join(jid.MustParse(coven), "thirdwitch", JoinOptions{}, t0); err != nil {
+		t.Fatal(err)
+	}
+	// The room answers the leave, then the new join.
+	if ev := applyP(t, rs, gone("thirdwitch", `<item affiliation='none' role='none'/><status code='110'/>`)); ev.Kind != KindNone {
+		t.Errorf("the old leave's echo: %+v", ev)
+	}
+	wantKind(t, applyP(t, rs, occ("thirdwitch", "participant", "none", `<status code='110'/>`)), KindJoined, "You joined coven@chat.shakespeare.lit as thirdwitch")
+}
+
 func TestOwnMessageReflectedOnce(t *testing.T) {
 	rs := joined(t)
 	if _, err := rs.Say(coven, "abc", "hello"); err != nil {
