@@ -10,6 +10,17 @@
 // it builds; the screen shows its events. It must not import the engine, the
 // event loop or any UI.
 //
+// Wiring: the engine parses every presence and message whose sender's bare
+// JID is a room in Rooms (Rooms.Room), and every message with an invitation,
+// with ParsePresence and ParseMessage, applies it with ApplyPresence or
+// ApplyMessage, and shows Event.Lines; an error from Apply means the stanza
+// is not the room's (drop it, or handle it as an ordinary stanza).
+// Event.Action says when to send Rooms.JoinPresence again (a nick conflict,
+// a drop) or to configure a room we created. After a reconnect it sends Rooms.Rejoin; on a timer it
+// sends Rooms.PingDue's IQs and feeds the replies through ParseIQReply,
+// SelfPingVerdict and Rooms.PingResult. IQ builders give their payload to the
+// engine's own IQ path (IQ.Payload) or a whole stanza (IQ.Stanza).
+//
 // mellium.im/xmpp's own muc client is not used for presence or messages: it
 // keys rooms by our occupant JID (so other occupants' presence is dropped),
 // never reports a room joined, blocks on a second join and blocks its
