@@ -86,6 +86,7 @@ func renderConfig(p configParams) (string, error) {
 	w("disable_sasl_mechanisms: [digest-md5, x-oauth2]")
 	w("acl:")
 	w("  loopback: {ip: [127.0.0.0/8, \"::1/128\"]}")
+	w("  local: {user_regexp: \"\"}") // every local user: the "local" access rule (room creation, PEP nodes)
 	w("access_rules:")
 	w("  local: {allow: local}")
 	w("  c2s: {allow: all}")

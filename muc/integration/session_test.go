@@ -27,10 +27,7 @@ import (
 var srv *prosodytest.Server
 
 // ejabberd starts on first use, for the same test against a second server.
-// The harness's config names an acl "local" in its access rules but does
-// not define it, so ejabberd denies room creation: the extra config
-// defines it (ejabberd merges it into the harness's acl section).
-var ejabberd = ejabberdtest.Lazy{Options: ejabberdtest.Options{ExtraConfig: "acl:\n  local: {user_regexp: \"\"}"}}
+var ejabberd = ejabberdtest.Lazy{}
 
 func TestMain(m *testing.M) {
 	code := prosodytest.Main(m, prosodytest.Options{}, &srv)
