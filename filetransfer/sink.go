@@ -135,13 +135,30 @@ func (s *Sink) Commit(want []byte) (string, error) {
 		return "", fmt.Errorf("filetransfer: close: %w", err)
 	}
 	final, err := createFresh(s.dir, s.name, "", func(p string) (string, error) {
-		return p, os.Link(part, p) // a link never replaces an existing file
+		return p, publish(part, p)
 	})
 	os.Remove(part)
 	if err != nil {
 		return "", fmt.Errorf("filetransfer: final name: %w", err)
 	}
 	return final, nil
+}
+
+// publish gives part the name final without ever replacing a file: a hard
+// link fails when final exists; where the file system has no hard links,
+// a check then rename (racy only against a local process) stands in.
+func publish(part, final string) error {
+	err := os.Link(part, final)
+	if err == nil || errors.Is(err, os.ErrExist) {
+		return err
+	}
+	if _, serr := os.Lstat(final); serr == nil {
+		return os.ErrExist
+	}
+	if rerr := os.Rename(part, final); rerr != nil {
+		return fmt.Errorf("%w (link: %v)", rerr, err)
+	}
+	return nil
 }
 
 func (s *Sink) check(want []byte) error {
