@@ -123,6 +123,9 @@ func Incoming(self, peer string, j Jingle) (*Session, []Event, error) {
 	if j.Action != SessionInitiate || len(j.Contents) != 1 {
 		return nil, nil, fmt.Errorf("jingle: not a single-content session-initiate")
 	}
+	if j.Initiator != "" && j.Initiator != peer {
+		return nil, nil, fmt.Errorf("jingle: initiator %q is not the sender", j.Initiator)
+	}
 	c := j.Contents[0]
 	if c.Description == nil || (c.S5B == nil && c.IBB == nil) {
 		return nil, nil, fmt.Errorf("jingle: no file description or no known transport")

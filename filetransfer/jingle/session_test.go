@@ -190,6 +190,14 @@ func TestHandleRefuses(t *testing.T) {
 	}
 }
 
+// A session-initiate naming another initiator than its sender is refused.
+func TestIncomingChecksInitiator(t *testing.T) {
+	_, j := Initiate(romeo, juliet, "s", "t", NewFile("a", 1, "", time.Time{}, nil), nil)
+	if _, _, err := Incoming(juliet, "mallory@evil.example/x", wire(t, j)); err == nil {
+		t.Fatal("accepted an offer whose initiator is someone else")
+	}
+}
+
 func TestParseRefuses(t *testing.T) {
 	cand := func(attrs string) string {
 		return `<jingle xmlns='urn:xmpp:jingle:1' action='session-initiate' sid='s'><content creator='initiator' name='f'><transport xmlns='urn:xmpp:jingle:transports:s5b:1' sid='t'><candidate ` + attrs + `/></transport></content></jingle>`
