@@ -31,8 +31,8 @@ type Message struct {
 const columns = `id, account, peer, direction, stamp, received, from_jid, type, thread, stanza_id, origin_id, body, xhtml`
 
 const insertSQL = `INSERT INTO messages
-	(account, peer, direction, stamp, received, from_jid, type, thread, stanza_id, origin_id, body, xhtml)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	(id, account, peer, direction, stamp, received, from_jid, type, thread, stanza_id, origin_id, body, xhtml)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // copyByStanzaIDSQL finds a stored copy of a message by the stanza-id our
 // server gave it (the same message delivered again, by the archive or a
@@ -57,7 +57,12 @@ const fillStanzaIDSQL = `UPDATE messages SET stanza_id = ? WHERE id = ? AND stan
 // it was already stored (see insertMessage).
 func (s *Store) Append(ctx context.Context, m Message) (inserted bool, err error) {
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		inserted, err = insertMessage(ctx, tx, m)
+		st, err := prepare(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer st.close()
+		inserted, err = st.insertMessage(ctx, m)
 		return err
 	})
 	if err != nil {
@@ -66,17 +71,54 @@ func (s *Store) Append(ctx context.Context, m Message) (inserted bool, err error
 	return inserted, nil
 }
 
-// insertMessage inserts m within tx unless a copy of it is stored: one
-// with the same stanza-id from our server, or, for our own messages, the
-// same origin-id; in both cases with the same direction and body. Two
-// messages that differ are never merged, whatever ids they carry.
-func insertMessage(ctx context.Context, tx *sql.Tx, m Message) (bool, error) {
+// stmts are the statements of an insert, prepared once per transaction:
+// the Writer runs them for every message of a batch.
+type stmts struct {
+	insert, byStanza, byOrigin, fill, last *sql.Stmt
+}
+
+func prepare(ctx context.Context, tx *sql.Tx) (*stmts, error) {
+	st := &stmts{}
+	for _, p := range []struct {
+		dst **sql.Stmt
+		q   string
+	}{
+		{&st.insert, insertSQL}, {&st.byStanza, copyByStanzaIDSQL}, {&st.byOrigin, copyByOriginIDSQL},
+		{&st.fill, fillStanzaIDSQL}, {&st.last, lastInBucketSQL},
+	} {
+		var err error
+		if *p.dst, err = tx.PrepareContext(ctx, p.q); err != nil {
+			st.close()
+			return nil, fmt.Errorf("prepare insert: %w", err)
+		}
+	}
+	return st, nil
+}
+
+func (st *stmts) close() {
+	for _, s := range []*sql.Stmt{st.insert, st.byStanza, st.byOrigin, st.fill, st.last} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+// insertMessage inserts m unless a copy of it is stored: one with the
+// same stanza-id from our server, or, for our own messages, the same
+// origin-id; in both cases with the same direction and body. Two messages
+// that differ are never merged, whatever ids they carry. The new row's id
+// places it in time (see newID).
+func (st *stmts) insertMessage(ctx context.Context, m Message) (bool, error) {
 	m = withDefaults(m)
-	found, err := findCopy(ctx, tx, m)
+	found, err := st.findCopy(ctx, m)
 	if err != nil || found {
 		return false, err
 	}
-	_, err = tx.ExecContext(ctx, insertSQL,
+	id, err := newID(ctx, st.last, m.Stamp)
+	if err != nil {
+		return false, err
+	}
+	_, err = st.insert.ExecContext(ctx, id,
 		m.Account, m.Peer, direction(m.Outgoing), m.Stamp.UnixNano(), m.Received.UnixNano(),
 		m.From, m.Type, m.Thread, m.StanzaID, m.OriginID, m.Body, m.XHTML)
 	return err == nil, err
@@ -84,11 +126,11 @@ func insertMessage(ctx context.Context, tx *sql.Tx, m Message) (bool, error) {
 
 // findCopy reports whether a copy of m is stored, filling in m's
 // stanza-id on a copy of our own message stored without one.
-func findCopy(ctx context.Context, tx *sql.Tx, m Message) (bool, error) {
+func (st *stmts) findCopy(ctx context.Context, m Message) (bool, error) {
 	var id int64
 	var stanzaID string
 	if m.StanzaID != "" {
-		err := tx.QueryRowContext(ctx, copyByStanzaIDSQL, m.Account, m.Peer, direction(m.Outgoing), m.StanzaID, m.Body).Scan(&id, &stanzaID)
+		err := st.byStanza.QueryRowContext(ctx, m.Account, m.Peer, direction(m.Outgoing), m.StanzaID, m.Body).Scan(&id, &stanzaID)
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err == nil, err
 		}
@@ -96,7 +138,7 @@ func findCopy(ctx context.Context, tx *sql.Tx, m Message) (bool, error) {
 	if !m.Outgoing || m.OriginID == "" {
 		return false, nil
 	}
-	err := tx.QueryRowContext(ctx, copyByOriginIDSQL, m.Account, m.Peer, m.OriginID, m.Body).Scan(&id, &stanzaID)
+	err := st.byOrigin.QueryRowContext(ctx, m.Account, m.Peer, m.OriginID, m.Body).Scan(&id, &stanzaID)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return false, nil
@@ -104,7 +146,7 @@ func findCopy(ctx context.Context, tx *sql.Tx, m Message) (bool, error) {
 		return false, err
 	}
 	if m.StanzaID != "" && stanzaID == "" {
-		_, err = tx.ExecContext(ctx, fillStanzaIDSQL, m.StanzaID, id)
+		_, err = st.fill.ExecContext(ctx, m.StanzaID, id)
 	}
 	return true, err
 }
@@ -157,14 +199,15 @@ func describe(m Message) string {
 }
 
 // Last returns the last n messages of the conversation with peer, oldest
-// first, ordered by sending time then storage order.
+// first, ordered by sending time (to the millisecond) then storage order.
+// It reads n rows of the conversation index, however long the history.
 func (s *Store) Last(ctx context.Context, account, peer string, n int) ([]Message, error) {
 	if n <= 0 {
 		return nil, nil
 	}
 	ms, err := s.query(ctx, `SELECT `+columns+` FROM messages
 		WHERE account = ? AND peer = ?
-		ORDER BY stamp DESC, id DESC LIMIT ?`, account, peer, n)
+		ORDER BY id DESC LIMIT ?`, account, peer, n)
 	if err != nil {
 		return nil, fmt.Errorf("load last %d messages of %s/%s: %w", n, account, peer, err)
 	}
@@ -175,14 +218,16 @@ func (s *Store) Last(ctx context.Context, account, peer string, n int) ([]Messag
 // Before returns the n messages of the conversation that come just before
 // the message beforeID, oldest first: the next page when scrolling back.
 // It returns nothing if beforeID is not a message of this conversation.
+// Paging is by key (ids are in time order), so a page costs the same at
+// any depth.
 func (s *Store) Before(ctx context.Context, account, peer string, beforeID int64, n int) ([]Message, error) {
 	if n <= 0 {
 		return nil, nil
 	}
 	ms, err := s.query(ctx, `SELECT `+columns+` FROM messages
-		WHERE account = ?1 AND peer = ?2 AND (stamp, id) <
-			(SELECT stamp, id FROM messages WHERE id = ?3 AND account = ?1 AND peer = ?2)
-		ORDER BY stamp DESC, id DESC LIMIT ?4`, account, peer, beforeID, n)
+		WHERE account = ?1 AND peer = ?2 AND id < ?3
+			AND EXISTS (SELECT 1 FROM messages WHERE id = ?3 AND account = ?1 AND peer = ?2)
+		ORDER BY id DESC LIMIT ?4`, account, peer, beforeID, n)
 	if err != nil {
 		return nil, fmt.Errorf("load %d messages of %s/%s before %d: %w", n, account, peer, beforeID, err)
 	}

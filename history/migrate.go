@@ -69,4 +69,68 @@ DROP INDEX messages_stanza_id;
 CREATE INDEX messages_stanza_id ON messages (account, peer, stanza_id) WHERE stanza_id <> '';
 CREATE INDEX messages_origin_id ON messages (account, peer, origin_id) WHERE origin_id <> '' AND direction = 'out';
 `,
+	// 4: ids in time order (see newID), so that the conversation index and
+	// the full-text index give the newest messages first without a sort.
+	// Every row gets a new id: row i in (stamp, id) order gets
+	// i + max over j <= i of (bucket_j - j), which is its millisecond's
+	// bucket plus its rank in it, and is strictly increasing even where a
+	// millisecond overflows. The full-text index is rebuilt for the new
+	// rowids.
+	migrateTimeOrderedIDs,
 }
+
+const migrateTimeOrderedIDs = `
+DROP TRIGGER messages_fts_insert;
+DROP TRIGGER messages_fts_delete;
+DROP TRIGGER messages_fts_update;
+DROP TABLE messages_fts;
+
+CREATE TABLE messages_v4 (
+	id        INTEGER PRIMARY KEY,
+	account   TEXT    NOT NULL,
+	peer      TEXT    NOT NULL,
+	direction TEXT    NOT NULL CHECK (direction IN ('in', 'out')),
+	stamp     INTEGER NOT NULL,
+	received  INTEGER NOT NULL,
+	from_jid  TEXT    NOT NULL DEFAULT '',
+	type      TEXT    NOT NULL DEFAULT '',
+	thread    TEXT    NOT NULL DEFAULT '',
+	stanza_id TEXT    NOT NULL DEFAULT '',
+	origin_id TEXT    NOT NULL DEFAULT '',
+	body      TEXT    NOT NULL DEFAULT '',
+	xhtml     TEXT    NOT NULL DEFAULT ''
+);
+INSERT INTO messages_v4
+	(id, account, peer, direction, stamp, received, from_jid, type, thread, stanza_id, origin_id, body, xhtml)
+SELECT i + max(b - i) OVER (ORDER BY i ROWS UNBOUNDED PRECEDING),
+	account, peer, direction, stamp, received, from_jid, type, thread, stanza_id, origin_id, body, xhtml
+FROM (SELECT row_number() OVER (ORDER BY stamp, id) - 1 AS i,
+		((stamp / 1000000) - (stamp % 1000000 < 0)) << 18 AS b,
+		account, peer, direction, stamp, received, from_jid, type, thread, stanza_id, origin_id, body, xhtml
+	FROM messages)
+ORDER BY i;
+DROP TABLE messages;
+ALTER TABLE messages_v4 RENAME TO messages;
+
+CREATE INDEX messages_conversation ON messages (account, peer);
+CREATE INDEX messages_stanza_id ON messages (account, peer, stanza_id) WHERE stanza_id <> '';
+CREATE INDEX messages_origin_id ON messages (account, peer, origin_id) WHERE origin_id <> '' AND direction = 'out';
+
+CREATE VIRTUAL TABLE messages_fts USING fts5 (
+	body,
+	content = 'messages',
+	content_rowid = 'id',
+	tokenize = 'unicode61 remove_diacritics 2'
+);
+INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+	INSERT INTO messages_fts (rowid, body) VALUES (new.id, new.body);
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+	INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.id, old.body);
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF body ON messages BEGIN
+	INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.id, old.body);
+	INSERT INTO messages_fts (rowid, body) VALUES (new.id, new.body);
+END;
+`
