@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 )
 
 // maxBatch is the most messages the Writer commits in one transaction.
@@ -39,7 +40,9 @@ var ErrQueueFull = errors.New("history writer queue full")
 //     bound, so a burst through it grows the queue without limit.
 //
 // A failed write keeps its messages queued, reports the error to onErr and
-// is retried when the next message is appended or on Flush. onErr is called
+// is retried when the next message is appended, on Flush, or after
+// retryDelay, so that callers waiting for room in AppendContext are not
+// stuck behind a disk that has recovered. onErr is called
 // from the Writer's goroutine (or from Append after Close) and must not
 // block on anything that waits for the Writer.
 type Writer struct {
@@ -229,29 +232,43 @@ func (w *Writer) kick() {
 
 func (w *Writer) run() {
 	defer close(w.done)
+	retry := time.NewTimer(retryDelay)
+	retry.Stop()
+	defer retry.Stop()
 	for {
+		var failed bool
 		select {
 		case <-w.wake:
-			w.drain()
+			failed = w.drain()
+		case <-retry.C:
+			failed = w.drain()
 		case <-w.stop:
 			w.drain()
 			return
 		}
+		if failed {
+			retry.Reset(retryDelay)
+		}
 	}
 }
 
-// drain writes batches until the queue is empty or a write fails.
-func (w *Writer) drain() {
+// retryDelay is how long the Writer waits to retry a failed write when
+// nothing else asks it to.
+const retryDelay = time.Second
+
+// drain writes batches until the queue is empty or a write fails, and
+// reports whether one failed.
+func (w *Writer) drain() (failed bool) {
 	for {
 		batch := w.next()
 		if len(batch) == 0 {
-			return
+			return false
 		}
 		err := w.write(batch)
 		w.finish(len(batch), err)
 		if err != nil {
 			w.onErr(err)
-			return
+			return true
 		}
 	}
 }
