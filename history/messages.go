@@ -198,6 +198,18 @@ func describe(m Message) string {
 		m.Stamp.Format(time.RFC3339), id)
 }
 
+// lastSQL and beforeSQL read the conversation index backwards from its
+// end or from a message: ids are in time order, so nothing is sorted.
+const (
+	lastSQL = `SELECT ` + columns + ` FROM messages
+		WHERE account = ? AND peer = ?
+		ORDER BY id DESC LIMIT ?`
+	beforeSQL = `SELECT ` + columns + ` FROM messages
+		WHERE account = ?1 AND peer = ?2 AND id < ?3
+			AND EXISTS (SELECT 1 FROM messages WHERE id = ?3 AND account = ?1 AND peer = ?2)
+		ORDER BY id DESC LIMIT ?4`
+)
+
 // Last returns the last n messages of the conversation with peer, oldest
 // first, ordered by sending time (to the millisecond) then storage order.
 // It reads n rows of the conversation index, however long the history.
@@ -205,9 +217,7 @@ func (s *Store) Last(ctx context.Context, account, peer string, n int) ([]Messag
 	if n <= 0 {
 		return nil, nil
 	}
-	ms, err := s.query(ctx, `SELECT `+columns+` FROM messages
-		WHERE account = ? AND peer = ?
-		ORDER BY id DESC LIMIT ?`, account, peer, n)
+	ms, err := s.query(ctx, lastSQL, account, peer, n)
 	if err != nil {
 		return nil, fmt.Errorf("load last %d messages of %s/%s: %w", n, account, peer, err)
 	}
@@ -224,10 +234,7 @@ func (s *Store) Before(ctx context.Context, account, peer string, beforeID int64
 	if n <= 0 {
 		return nil, nil
 	}
-	ms, err := s.query(ctx, `SELECT `+columns+` FROM messages
-		WHERE account = ?1 AND peer = ?2 AND id < ?3
-			AND EXISTS (SELECT 1 FROM messages WHERE id = ?3 AND account = ?1 AND peer = ?2)
-		ORDER BY id DESC LIMIT ?4`, account, peer, beforeID, n)
+	ms, err := s.query(ctx, beforeSQL, account, peer, beforeID, n)
 	if err != nil {
 		return nil, fmt.Errorf("load %d messages of %s/%s before %d: %w", n, account, peer, beforeID, err)
 	}
