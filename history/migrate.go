@@ -75,7 +75,8 @@ CREATE INDEX messages_origin_id ON messages (account, peer, origin_id) WHERE ori
 	// i + max over j <= i of (bucket_j - j), which is its millisecond's
 	// bucket plus its rank in it, and is strictly increasing even where a
 	// millisecond overflows. The full-text index is rebuilt for the new
-	// rowids.
+	// rowids. There is no insert trigger any more: storeMessages indexes
+	// each batch of new messages in one statement (see indexSQL).
 	migrateTimeOrderedIDs,
 }
 
@@ -123,9 +124,6 @@ CREATE VIRTUAL TABLE messages_fts USING fts5 (
 	tokenize = 'unicode61 remove_diacritics 2'
 );
 INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
-CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
-	INSERT INTO messages_fts (rowid, body) VALUES (new.id, new.body);
-END;
 CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
 	INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.id, old.body);
 END;

@@ -311,17 +311,8 @@ func (w *Writer) finish(n int, err error) {
 func (w *Writer) write(batch []Message) error {
 	ctx := context.Background()
 	err := w.s.inTx(ctx, func(tx *sql.Tx) error {
-		st, err := prepare(ctx, tx)
-		if err != nil {
-			return err
-		}
-		defer st.close()
-		for _, m := range batch {
-			if _, err := st.insertMessage(ctx, m); err != nil {
-				return fmt.Errorf("message %s: %w", describe(m), err)
-			}
-		}
-		return nil
+		_, err := storeMessages(ctx, tx, batch)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("write %d messages to history, first %s: %w", len(batch), describe(batch[0]), err)
