@@ -113,7 +113,10 @@ func storeMessages(ctx context.Context, tx *sql.Tx, ms []Message) (int, error) {
 // stmts are the statements of an insert, prepared once per transaction:
 // the Writer runs them for every message of a batch.
 type stmts struct {
-	insert, byStanza, byOrigin, fill, last *sql.Stmt
+	insert, byStanza, byOrigin, fill, last, top *sql.Stmt
+
+	topID    int64 // highest id stored, once topKnown (see nextID)
+	topKnown bool
 }
 
 func prepare(ctx context.Context, tx *sql.Tx) (*stmts, error) {
@@ -123,7 +126,7 @@ func prepare(ctx context.Context, tx *sql.Tx) (*stmts, error) {
 		q   string
 	}{
 		{&st.insert, insertSQL}, {&st.byStanza, copyByStanzaIDSQL}, {&st.byOrigin, copyByOriginIDSQL},
-		{&st.fill, fillStanzaIDSQL}, {&st.last, lastInBucketSQL},
+		{&st.fill, fillStanzaIDSQL}, {&st.last, lastInBucketSQL}, {&st.top, topSQL},
 	} {
 		var err error
 		if *p.dst, err = tx.PrepareContext(ctx, p.q); err != nil {
@@ -135,7 +138,7 @@ func prepare(ctx context.Context, tx *sql.Tx) (*stmts, error) {
 }
 
 func (st *stmts) close() {
-	for _, s := range []*sql.Stmt{st.insert, st.byStanza, st.byOrigin, st.fill, st.last} {
+	for _, s := range []*sql.Stmt{st.insert, st.byStanza, st.byOrigin, st.fill, st.last, st.top} {
 		if s != nil {
 			s.Close()
 		}
@@ -146,7 +149,7 @@ func (st *stmts) close() {
 // same stanza-id from our server, or, for our own messages, the same
 // origin-id; in both cases with the same direction and body. Two messages
 // that differ are never merged, whatever ids they carry. The new row's id
-// places it in time (see newID); it returns that id, or 0 if a copy was
+// places it in time (see nextID); it returns that id, or 0 if a copy was
 // stored. The caller indexes the new rows for search (storeMessages).
 func (st *stmts) insertMessage(ctx context.Context, m Message) (int64, error) {
 	m = withDefaults(m)
@@ -154,7 +157,7 @@ func (st *stmts) insertMessage(ctx context.Context, m Message) (int64, error) {
 	if err != nil || found {
 		return 0, err
 	}
-	id, err := newID(ctx, st.last, m.Stamp)
+	id, err := st.nextID(ctx, m.Stamp)
 	if err != nil {
 		return 0, err
 	}

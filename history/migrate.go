@@ -75,7 +75,8 @@ CREATE INDEX messages_origin_id ON messages (account, peer, origin_id) WHERE ori
 	// i + max over j <= i of (bucket_j - j), which is its millisecond's
 	// bucket plus its rank in it, and is strictly increasing even where a
 	// millisecond overflows. The full-text index is rebuilt for the new
-	// rowids. There is no insert trigger any more: storeMessages indexes
+	// rowids, without the per-row token counts (columnsize = 0) that only
+	// ranking by relevance would read. There is no insert trigger any more: storeMessages indexes
 	// each batch of new messages in one statement (see indexSQL).
 	migrateTimeOrderedIDs,
 }
@@ -121,6 +122,7 @@ CREATE VIRTUAL TABLE messages_fts USING fts5 (
 	body,
 	content = 'messages',
 	content_rowid = 'id',
+	columnsize = 0,
 	tokenize = 'unicode61 remove_diacritics 2'
 );
 INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');

@@ -40,6 +40,37 @@ func bucket(stamp time.Time) int64 {
 // rowid B-tree.
 const lastInBucketSQL = `SELECT id FROM messages WHERE id >= ?1 AND id < ?2 ORDER BY id DESC LIMIT 1`
 
+// topSQL is the highest id stored: the last row of the rowid B-tree.
+const topSQL = `SELECT max(id) FROM messages`
+
+// nextID returns the id for a message stamped stamp within the
+// transaction of st. It remembers the highest id so far: a message newer
+// than every stored one (a live stream) needs no query.
+func (st *stmts) nextID(ctx context.Context, stamp time.Time) (int64, error) {
+	if !st.topKnown {
+		var top sql.NullInt64
+		if err := st.top.QueryRowContext(ctx).Scan(&top); err != nil {
+			return 0, fmt.Errorf("find the last id: %w", err)
+		}
+		st.topID, st.topKnown = top.Int64, true
+		if !top.Valid {
+			st.topID = -1 << 63
+		}
+	}
+	lo := bucket(stamp)
+	switch {
+	case lo > st.topID: // nothing at or after this millisecond
+		st.topID = lo
+		return lo, nil
+	case lo>>seqBits == st.topID>>seqBits && st.topID+1 < lo+1<<seqBits: // the newest millisecond
+		st.topID++
+		return st.topID, nil
+	}
+	id, err := newID(ctx, st.last, stamp)
+	st.topID = max(st.topID, id)
+	return id, err
+}
+
 // newID returns the id for a message stamped stamp: the next free rank in
 // its millisecond, or in the first later millisecond with room.
 func newID(ctx context.Context, last *sql.Stmt, stamp time.Time) (int64, error) {

@@ -10,7 +10,7 @@ import (
 )
 
 // maxBatch is the most messages the Writer commits in one transaction.
-const maxBatch = 2000
+const maxBatch = 5000
 
 // DefaultQueueBytes bounds the messages a Writer holds before they are
 // committed (see Writer): at 50,000 messages a second it is well over a
