@@ -21,7 +21,7 @@ import (
 // `go test` never builds it: only benchmarks ask for it, and -short skips
 // them.
 const (
-	fixtureVersion = 1
+	fixtureVersion = 2
 	fixtureSize    = 1000000
 	fixturePeers   = 10
 	rareWord       = "zeppelin"
