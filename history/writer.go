@@ -7,15 +7,16 @@ import (
 	"fmt"
 	"sync"
 	"time"
+	"unsafe"
 )
 
 // maxBatch is the most messages the Writer commits in one transaction.
 const maxBatch = 5000
 
 // DefaultQueueBytes bounds the messages a Writer holds before they are
-// committed (see Writer): at 50,000 messages a second it is well over a
-// second of a fast stream.
-const DefaultQueueBytes = 16 << 20
+// committed (see Writer): about 12,000 chat-sized messages, two full
+// batches, enough to keep the Writer busy while the next batch fills.
+const DefaultQueueBytes = 4 << 20
 
 // ErrWriterClosed is reported for messages appended after Close.
 var ErrWriterClosed = errors.New("history writer closed")
@@ -154,10 +155,10 @@ func (w *Writer) enqueue(m Message, force bool) error {
 	return nil
 }
 
-// size is what m counts against the queue's bound: its text and a fixed
-// share for the rest of the Message.
+// size is what m counts against the queue's bound: the Message itself,
+// the queue's slot for it, and its text.
 func size(m Message) int {
-	return 160 + len(m.Account) + len(m.Peer) + len(m.From) + len(m.Type) + len(m.Thread) +
+	return 2*int(unsafe.Sizeof(m)) + len(m.Account) + len(m.Peer) + len(m.From) + len(m.Type) + len(m.Thread) +
 		len(m.StanzaID) + len(m.OriginID) + len(m.Body) + len(m.XHTML)
 }
 
