@@ -80,10 +80,7 @@ const indexSQL = `INSERT INTO messages_fts (rowid, body)
 // storeMessages inserts ms in order within tx (see insertMessage), then
 // indexes the new ones for search, and returns how many were new.
 func storeMessages(ctx context.Context, tx *sql.Tx, ms []Message) (int, error) {
-	st, err := prepare(ctx, tx)
-	if err != nil {
-		return 0, err
-	}
+	st := prepare(tx)
 	defer st.close()
 	ids := []byte{'['}
 	n := 0
@@ -110,38 +107,54 @@ func storeMessages(ctx context.Context, tx *sql.Tx, ms []Message) (int, error) {
 	return n, nil
 }
 
-// stmts are the statements of an insert, prepared once per transaction:
-// the Writer runs them for every message of a batch.
+// stmts are the statements of an insert, each prepared within the
+// transaction the first time it is needed: the Writer runs them for every
+// message of a batch, a single Append only the few it needs.
 type stmts struct {
-	insert, byStanza, byOrigin, fill, last, top *sql.Stmt
+	tx       *sql.Tx
+	prepared map[string]*sql.Stmt
 
 	topID    int64 // highest id stored, once topKnown (see nextID)
 	topKnown bool
 }
 
-func prepare(ctx context.Context, tx *sql.Tx) (*stmts, error) {
-	st := &stmts{}
-	for _, p := range []struct {
-		dst **sql.Stmt
-		q   string
-	}{
-		{&st.insert, insertSQL}, {&st.byStanza, copyByStanzaIDSQL}, {&st.byOrigin, copyByOriginIDSQL},
-		{&st.fill, fillStanzaIDSQL}, {&st.last, lastInBucketSQL}, {&st.top, topSQL},
-	} {
-		var err error
-		if *p.dst, err = tx.PrepareContext(ctx, p.q); err != nil {
-			st.close()
-			return nil, fmt.Errorf("prepare insert: %w", err)
-		}
+func prepare(tx *sql.Tx) *stmts {
+	return &stmts{tx: tx, prepared: map[string]*sql.Stmt{}}
+}
+
+func (st *stmts) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if p, ok := st.prepared[q]; ok {
+		return p, nil
 	}
-	return st, nil
+	p, err := st.tx.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	st.prepared[q] = p
+	return p, nil
+}
+
+// scan runs the query q, which returns at most one row, into dest.
+func (st *stmts) scan(ctx context.Context, q string, args []any, dest ...any) error {
+	p, err := st.stmt(ctx, q)
+	if err != nil {
+		return err
+	}
+	return p.QueryRowContext(ctx, args...).Scan(dest...)
+}
+
+func (st *stmts) exec(ctx context.Context, q string, args ...any) error {
+	p, err := st.stmt(ctx, q)
+	if err != nil {
+		return err
+	}
+	_, err = p.ExecContext(ctx, args...)
+	return err
 }
 
 func (st *stmts) close() {
-	for _, s := range []*sql.Stmt{st.insert, st.byStanza, st.byOrigin, st.fill, st.last, st.top} {
-		if s != nil {
-			s.Close()
-		}
+	for _, p := range st.prepared {
+		p.Close()
 	}
 }
 
@@ -161,7 +174,7 @@ func (st *stmts) insertMessage(ctx context.Context, m Message) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	_, err = st.insert.ExecContext(ctx, id,
+	err = st.exec(ctx, insertSQL, id,
 		m.Account, m.Peer, direction(m.Outgoing), m.Stamp.UnixNano(), m.Received.UnixNano(),
 		m.From, m.Type, m.Thread, m.StanzaID, m.OriginID, m.Body, m.XHTML)
 	if err != nil {
@@ -176,7 +189,7 @@ func (st *stmts) findCopy(ctx context.Context, m Message) (bool, error) {
 	var id int64
 	var stanzaID string
 	if m.StanzaID != "" {
-		err := st.byStanza.QueryRowContext(ctx, m.Account, m.Peer, direction(m.Outgoing), m.StanzaID, m.Body).Scan(&id, &stanzaID)
+		err := st.scan(ctx, copyByStanzaIDSQL, []any{m.Account, m.Peer, direction(m.Outgoing), m.StanzaID, m.Body}, &id, &stanzaID)
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err == nil, err
 		}
@@ -184,7 +197,7 @@ func (st *stmts) findCopy(ctx context.Context, m Message) (bool, error) {
 	if !m.Outgoing || m.OriginID == "" {
 		return false, nil
 	}
-	err := st.byOrigin.QueryRowContext(ctx, m.Account, m.Peer, m.OriginID, m.Body).Scan(&id, &stanzaID)
+	err := st.scan(ctx, copyByOriginIDSQL, []any{m.Account, m.Peer, m.OriginID, m.Body}, &id, &stanzaID)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return false, nil
@@ -192,7 +205,7 @@ func (st *stmts) findCopy(ctx context.Context, m Message) (bool, error) {
 		return false, err
 	}
 	if m.StanzaID != "" && stanzaID == "" {
-		_, err = st.fill.ExecContext(ctx, m.StanzaID, id)
+		err = st.exec(ctx, fillStanzaIDSQL, m.StanzaID, id)
 	}
 	return true, err
 }

@@ -49,7 +49,7 @@ const topSQL = `SELECT max(id) FROM messages`
 func (st *stmts) nextID(ctx context.Context, stamp time.Time) (int64, error) {
 	if !st.topKnown {
 		var top sql.NullInt64
-		if err := st.top.QueryRowContext(ctx).Scan(&top); err != nil {
+		if err := st.scan(ctx, topSQL, nil, &top); err != nil {
 			return 0, fmt.Errorf("find the last id: %w", err)
 		}
 		st.topID, st.topKnown = top.Int64, true
@@ -66,19 +66,19 @@ func (st *stmts) nextID(ctx context.Context, stamp time.Time) (int64, error) {
 		st.topID++
 		return st.topID, nil
 	}
-	id, err := newID(ctx, st.last, stamp)
+	id, err := st.newID(ctx, stamp)
 	st.topID = max(st.topID, id)
 	return id, err
 }
 
 // newID returns the id for a message stamped stamp: the next free rank in
 // its millisecond, or in the first later millisecond with room.
-func newID(ctx context.Context, last *sql.Stmt, stamp time.Time) (int64, error) {
+func (st *stmts) newID(ctx context.Context, stamp time.Time) (int64, error) {
 	lo := bucket(stamp)
 	for {
 		hi := lo + 1<<seqBits
 		var top int64
-		err := last.QueryRowContext(ctx, lo, hi).Scan(&top)
+		err := st.scan(ctx, lastInBucketSQL, []any{lo, hi}, &top)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			return lo, nil
