@@ -111,7 +111,7 @@ func TestTimeOrderedIDsUpgradeOverflow(t *testing.T) {
 	}
 	const n = 1<<seqBits + 10
 	_, err = db.Exec(`WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i + 1 < ?)
-		INSERT INTO messages (account, peer, direction, stamp, received, body)
+		INSERT INTO messages (account, peer, direction, stamp, received, from_jid)
 		SELECT 'a@x', 'b@x', 'in', 7000000 + (i = ? - 1) * 1000000, 0, 'b' || i FROM c`, n, n)
 	if err != nil {
 		t.Fatal(err)
@@ -135,8 +135,12 @@ func TestTimeOrderedIDsUpgradeOverflow(t *testing.T) {
 	for i := n - 12; i < n; i++ {
 		want = append(want, fmt.Sprint("b", i))
 	}
-	if !equal(bodies(ms), want) {
-		t.Errorf("last after overflow %q, want %q", bodies(ms), want)
+	var got []string
+	for _, m := range ms {
+		got = append(got, m.From) // the label; empty bodies keep the index rebuild cheap
+	}
+	if !equal(got, want) {
+		t.Errorf("last after overflow %q, want %q", got, want)
 	}
 	// The 2^18+1th row of the 7th millisecond and on spill into the 8th
 	// bucket; the one row stamped in the 8th millisecond follows them.
