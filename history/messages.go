@@ -13,7 +13,7 @@ import (
 
 // Message is one stored message.
 type Message struct {
-	ID       int64     // row id, assigned by the store; ignored by Append
+	ID       int64     // row id, assigned by the store in time order (see nextID); ignored by Append
 	Account  string    // bare JID of our account
 	Peer     string    // bare JID of the other side: the conversation
 	Outgoing bool      // sent by this account

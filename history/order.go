@@ -22,8 +22,8 @@ import (
 // millisecond's bucket.
 const seqBits = 18
 
-// Newest is the cursor before which SearchBefore and Before start: every
-// id is below it.
+// Newest is SearchBefore's cursor for the first page: every id is below
+// it.
 const Newest int64 = 1<<63 - 1
 
 // bucket returns the first id of the millisecond of stamp.

@@ -71,6 +71,9 @@ func (s *Store) CountMatches(ctx context.Context, account, text string, upTo int
 // drop them anyway. It returns "" when nothing is left to search for.
 func matchQuery(text string) string {
 	var phrases []string
+	// FTS5 reads its query as a C string: a NUL would end it inside a
+	// quoted phrase. It is no token character, so it separates words.
+	text = strings.ReplaceAll(text, "\x00", " ")
 	for _, w := range strings.Fields(text) {
 		if !strings.ContainsFunc(w, isTokenRune) {
 			continue
