@@ -71,7 +71,9 @@ CREATE INDEX messages_origin_id ON messages (account, peer, origin_id) WHERE ori
 `,
 	// 4: ids in time order (see newID), so that the conversation index and
 	// the full-text index give the newest messages first without a sort.
-	// Every row gets a new id: row i in (stamp, id) order gets
+	// Every row gets a new id (mapped in a narrow temporary table, so that
+	// only ids and stamps are sorted, not whole rows): row i in (stamp, id)
+	// order gets
 	// i + max over j <= i of (bucket_j - j), which is its millisecond's
 	// bucket plus its rank in it, and is strictly increasing even where a
 	// millisecond overflows. The full-text index is rebuilt for the new
@@ -102,15 +104,18 @@ CREATE TABLE messages_v4 (
 	body      TEXT    NOT NULL DEFAULT '',
 	xhtml     TEXT    NOT NULL DEFAULT ''
 );
+CREATE TEMP TABLE ids_v4 (old INTEGER PRIMARY KEY, new INTEGER NOT NULL);
+INSERT INTO ids_v4 (old, new)
+SELECT id, i + max(b - i) OVER (ORDER BY i ROWS UNBOUNDED PRECEDING)
+FROM (SELECT id, row_number() OVER (ORDER BY stamp, id) - 1 AS i,
+		((stamp / 1000000) - (stamp % 1000000 < 0)) << 18 AS b
+	FROM messages);
 INSERT INTO messages_v4
 	(id, account, peer, direction, stamp, received, from_jid, type, thread, stanza_id, origin_id, body, xhtml)
-SELECT i + max(b - i) OVER (ORDER BY i ROWS UNBOUNDED PRECEDING),
+SELECT ids_v4.new,
 	account, peer, direction, stamp, received, from_jid, type, thread, stanza_id, origin_id, body, xhtml
-FROM (SELECT row_number() OVER (ORDER BY stamp, id) - 1 AS i,
-		((stamp / 1000000) - (stamp % 1000000 < 0)) << 18 AS b,
-		account, peer, direction, stamp, received, from_jid, type, thread, stanza_id, origin_id, body, xhtml
-	FROM messages)
-ORDER BY i;
+FROM messages JOIN ids_v4 ON ids_v4.old = messages.id;
+DROP TABLE ids_v4;
 DROP TABLE messages;
 ALTER TABLE messages_v4 RENAME TO messages;
 
