@@ -30,7 +30,9 @@ const searchSQL = `SELECT %s
 // there are older ones. The next page is SearchBefore with the ID of the
 // last message returned: it continues exactly where this one stopped,
 // whatever the stamps, since ids are unique and in time order. A page
-// costs about the same at any depth.
+// costs about the same at any depth. With account set, other accounts'
+// matches are read and skipped: a page whose matches are nearly all
+// another account's costs in proportion to those.
 func (s *Store) SearchBefore(ctx context.Context, account, text string, beforeID int64, limit int) (ms []Message, more bool, err error) {
 	q := matchQuery(text)
 	if q == "" || limit <= 0 {
