@@ -49,7 +49,9 @@ func TestSearch(t *testing.T) {
 		{"", `lunch AND noon`, nil},
 		{"", `NOT`, nil},
 		{"", `^lunch`, []string{"lunch for zed", "Lunch tomorrow, maybe", "lunch at noon?"}},
-		{"", `{body}: lunch`, nil}, // "body" is a word to find, not a column filter
+		{"", `{body}: lunch`, nil},                            // "body" is a word to find, not a column filter
+		{"", "hello\x00", []string{`she said "hello" to me`}}, // a NUL ended FTS5's query string
+		{"", "\x00lunch\x00noon\x00", []string{"lunch at noon?"}},
 		{"", "   ", nil},
 		{"", "", nil},
 	}

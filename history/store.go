@@ -4,7 +4,11 @@
 // database, opened through the pure-Go modernc.org/sqlite driver.
 //
 // Store methods talk to the disk directly and may block; the event loop
-// must go through a Writer for message appends so it never waits on disk.
+// must go through a Writer for message appends so it never waits on disk
+// (Writer.TryAppend on the loop, Writer.AppendContext on the side that
+// reads the network). Message ids are in time order, so the newest
+// messages of a conversation or of a search come first from the indexes,
+// and paging (Before, SearchBefore) is by id, never by offset.
 // This package knows nothing of the network, the event loop or any UI: it
 // stores and returns plain data, unsanitised.
 package history
