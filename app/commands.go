@@ -326,31 +326,53 @@ func (a *App) cmdHistory(args []string) error {
 			return fmt.Errorf("the count must be a positive number, not %q", args[1])
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := a.writer.Flush(ctx); err != nil {
-		return fmt.Errorf("history: %w", err)
-	}
-	msgs, err := a.opts.Store.Last(ctx, a.current, bare(j), n)
-	if err != nil {
-		return fmt.Errorf("history of %s: %w", j, err)
-	}
-	a.showHistory(fmt.Sprintf("last %d messages with %s", len(msgs), j), msgs)
+	peer, acct := bare(j), a.current
+	a.query(func(ctx context.Context) ([]history.Message, error) {
+		msgs, err := a.opts.Store.Last(ctx, acct, peer, n)
+		if err != nil {
+			return nil, fmt.Errorf("history of %s: %w", j, err)
+		}
+		return msgs, nil
+	}, func(msgs []history.Message) string { return fmt.Sprintf("last %d messages with %s", len(msgs), j) })
 	return nil
 }
 
 func (a *App) cmdSearch(args []string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := a.writer.Flush(ctx); err != nil {
-		return fmt.Errorf("history: %w", err)
-	}
-	msgs, err := a.opts.Store.Search(ctx, a.current, args[0], 50)
-	if err != nil {
-		return fmt.Errorf("search %q: %w", args[0], err)
-	}
-	a.showHistory(fmt.Sprintf("%d messages match %q", len(msgs), args[0]), msgs)
+	text, acct := args[0], a.current
+	a.query(func(ctx context.Context) ([]history.Message, error) {
+		msgs, err := a.opts.Store.Search(ctx, acct, text, 50)
+		if err != nil {
+			return nil, fmt.Errorf("search %q: %w", text, err)
+		}
+		return msgs, nil
+	}, func(msgs []history.Message) string { return fmt.Sprintf("%d messages match %q", len(msgs), text) })
 	return nil
+}
+
+// query runs a history query on a worker, after committing what is queued
+// for writing, and prints the messages under title's heading.
+func (a *App) query(q func(context.Context) ([]history.Message, error), title func([]history.Message) string) {
+	writer := a.writer
+	a.work("", func(ctx context.Context) result {
+		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		msgs, err := flushed(ctx, writer, q)
+		return func() {
+			if err != nil {
+				a.errorf(a.current, "command", err)
+				return
+			}
+			a.showHistory(title(msgs), msgs)
+		}
+	})
+}
+
+// flushed commits the writer's queue, then runs q.
+func flushed(ctx context.Context, w *history.Writer, q func(context.Context) ([]history.Message, error)) ([]history.Message, error) {
+	if err := w.Flush(ctx); err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	return q(ctx)
 }
 
 func (a *App) cmdHelp(args []string) error {

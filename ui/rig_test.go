@@ -154,7 +154,11 @@ func (h *fakeHost) Setting(name string) string {
 	return "on"
 }
 
-func (h *fakeHost) History(account, peer string, before int64, n int) ([]history.Message, error) {
+func (h *fakeHost) History(account, peer string, before int64, n int, done func([]history.Message, error)) {
+	done(h.page(peer, before, n), nil)
+}
+
+func (h *fakeHost) page(peer string, before int64, n int) []history.Message {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	all := h.history[peer]
@@ -167,7 +171,7 @@ func (h *fakeHost) History(account, peer string, before int64, n int) ([]history
 			}
 		}
 	}
-	return append([]history.Message(nil), all[max(0, end-n):end]...), nil
+	return append([]history.Message(nil), all[max(0, end-n):end]...)
 }
 
 func (h *fakeHost) sentLines() []string {

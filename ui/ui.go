@@ -46,7 +46,9 @@ import (
 )
 
 // Host is what the UI needs from the event loop; *app.App implements it.
-// Queue is safe from any goroutine; the other methods run on the loop only.
+// Queue is safe from any goroutine and never blocks (tview's goroutine
+// calls it); the other methods run on the loop only. History reads a page
+// off the loop and calls done on the loop with it.
 type Host interface {
 	Queue(line string)
 	State() *state.State
@@ -54,7 +56,7 @@ type Host interface {
 	SetCurrent(account string) bool
 	Peer() string
 	SetPeer(jid string)
-	History(account, peer string, before int64, n int) ([]history.Message, error)
+	History(account, peer string, before int64, n int, done func([]history.Message, error))
 	Commands() *command.Table[*app.App]
 }
 
