@@ -19,7 +19,7 @@ func TestEngineOutlivingItsReaderStops(t *testing.T) {
 		t.Fatal(err)
 	}
 	addr := ln.Addr().String()
-	ln.Close() // connections are refused: every attempt fails at once
+	ln.Close()                    // connections are refused: every attempt fails at once
 	out := make(chan event.Event) // never read
 	gone := make(chan struct{})
 	e, err := New(Config{JID: jid.MustParse("me@example.org"), Password: "x", Server: addr}, out, ReaderGone(gone))
