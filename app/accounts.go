@@ -116,7 +116,7 @@ func (a *App) start(acct account.Account, pw string) error {
 	return nil
 }
 
-func (a *App) newEngine(acct account.Account, pw string) (*client.Engine, error) {
+func (a *App) newEngine(acct account.Account, pw string) (Engine, error) {
 	addr, err := jid.Parse(acct.JID)
 	if err != nil {
 		return nil, err
@@ -148,7 +148,7 @@ func (a *App) newEngine(acct account.Account, pw string) (*client.Engine, error)
 	if a.opts.Tune != nil {
 		a.opts.Tune(&cfg)
 	}
-	return client.New(cfg, a.events, client.ReaderGone(a.gone))
+	return a.opts.NewEngine(cfg, a.events, a.gone)
 }
 
 // Notice shows a line from a helper (the password sources) on the view.
@@ -183,7 +183,7 @@ func (a *App) savePasswordIfAsked(j string) {
 }
 
 // engine returns the engine of the account named, or of the current one.
-func (a *App) engine(j string) (*client.Engine, error) {
+func (a *App) engine(j string) (Engine, error) {
 	if j == "" {
 		j = a.current
 	}

@@ -57,9 +57,15 @@ type Options struct {
 	// Passwords known up front (the embedded server's local account), by
 	// bare JID; asked before Secrets.
 	Passwords map[string]string
-	// Events, if set, is read by the loop like the engines' channel: tests
-	// feed a running App events as if an engine had sent them.
-	Events <-chan event.Event
+	// Interactive says that queued lines come from a person typing: they
+	// run at once, while lines from Queue are otherwise held, like Script's,
+	// until the first login has got its roster or failed (standard input
+	// carrying a script).
+	Interactive bool
+	// NewEngine makes the accounts' engines; nil means client.New. Tests
+	// pass a stand-in that feeds the loop events through the engines' own
+	// channel, so that a front end's tests run on the real loop.
+	NewEngine NewEngine
 }
 
 // App is the loop and what it owns.
@@ -75,7 +81,7 @@ type App struct {
 	held        map[string][]event.Event // events of an account held back while its roster cache loads
 	looking     map[string]bool          // accounts whose password is being looked up
 	state       *state.State
-	engines     map[string]*client.Engine
+	engines     map[string]Engine
 	writer      *history.Writer
 	cmds        *command.Table[*App]
 	current     string // account commands act on by default
@@ -94,6 +100,9 @@ func New(opts Options) (*App, error) {
 	if opts.Config == nil || opts.Store == nil || opts.View == nil || opts.Secrets == nil {
 		return nil, errors.New("app: Config, Store, Secrets and View are required")
 	}
+	if opts.NewEngine == nil {
+		opts.NewEngine = realEngine
+	}
 	a := &App{
 		opts:      opts,
 		events:    make(chan event.Event, 256),
@@ -105,7 +114,7 @@ func New(opts Options) (*App, error) {
 		held:      map[string][]event.Event{},
 		looking:   map[string]bool{},
 		state:     state.New(),
-		engines:   map[string]*client.Engine{},
+		engines:   map[string]Engine{},
 		passwords: map[string]string{},
 	}
 	a.writer = history.NewWriter(opts.Store, func(err error) {
@@ -187,8 +196,6 @@ func (a *App) Run(ctx context.Context, autoconnect bool) int {
 			a.quit = true
 		case ev := <-a.events:
 			a.dispatch(ev)
-		case ev := <-a.opts.Events:
-			a.dispatch(ev)
 		case <-a.inbox.wake:
 			a.lines()
 		case r := <-a.results:
@@ -210,8 +217,6 @@ func (a *App) drain() {
 	for i := 0; i < 512 && !a.quit; i++ {
 		select {
 		case ev := <-a.events:
-			a.dispatch(ev)
-		case ev := <-a.opts.Events:
 			a.dispatch(ev)
 		case r := <-a.results:
 			a.finish(r)

@@ -92,7 +92,7 @@ func (a *App) send(to, text string) error {
 }
 
 // sendOut sends a message and shows it as sent (and stores it).
-func (a *App) sendOut(e *client.Engine, out client.OutMessage) error {
+func (a *App) sendOut(e Engine, out client.OutMessage) error {
 	m, err := e.SendMessage(out)
 	if err != nil {
 		return err

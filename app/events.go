@@ -164,9 +164,10 @@ func (a *App) setReady() {
 }
 
 // line handles input: held back until the first connection attempt ends,
-// so that `-c '/msg bob hi'` is sent once we are online.
+// so that `echo '/msg bob hi' | chat` sends once we are online; typed
+// lines (Options.Interactive) run at once.
 func (a *App) line(l string) {
-	if !a.ready {
+	if !a.ready && !a.opts.Interactive {
 		a.waiting = append(a.waiting, l)
 		return
 	}

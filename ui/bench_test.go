@@ -12,14 +12,14 @@ import (
 
 // syncUI is a UI whose two halves run in turn on the calling goroutine:
 // Show/Flush as the loop, then the hand-over and a draw as tview would.
-func syncUI(b *testing.B, w, h int) (*UI, *fakeHost) {
+func syncUI(b *testing.B, w, h int) (*UI, *syncHost) {
 	b.Helper()
 	sim := tcell.NewSimulationScreen("UTF-8")
 	u, err := New(Options{Screen: sim, Theme: "dark", Editor: "false", Getenv: func(string) string { return "" }})
 	if err != nil {
 		b.Fatal(err)
 	}
-	host := newFakeHost(b, u)
+	host := newSyncHost(b, u)
 	u.Attach(host)
 	if err := u.s.initScreen(sim); err != nil {
 		b.Fatal(err)
@@ -71,7 +71,7 @@ func BenchmarkBurst10000(b *testing.B) {
 	}
 }
 
-func bigRoster(host *fakeHost, n int) {
+func bigRoster(host *syncHost, n int) {
 	items := make([]event.RosterItem, n)
 	for i := range items {
 		items[i] = event.RosterItem{JID: fmt.Sprintf("contact%04d@example.org", i), Name: fmt.Sprintf("Contact %04d", i),

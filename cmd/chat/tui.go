@@ -52,7 +52,7 @@ func runTUI(ctx context.Context, f flags, opts app.Options, stderr io.Writer) in
 		}
 		return pw, err
 	}
-	opts.View, opts.Secrets = u, sec
+	opts.View, opts.Secrets, opts.Interactive = u, sec, true
 	opts.Commands, opts.HelpTopics = u.Commands(), u.HelpTopics()
 	a, code := startApp(f, opts, stderr)
 	if a == nil {
