@@ -174,8 +174,8 @@ func incoming(from, body string) event.Message {
 	return event.Message{Header: event.At(me), From: from + "/phone", To: me, Peer: from, Type: "chat", Body: body, Stamp: time.Now()}
 }
 
-// startHost runs the real App for u with a fresh store, connects the
-// account to a fakeEngine and returns once the engine exists.
+// startHost attaches u to the real App with a fresh store, runs it,
+// connects the account to a fakeEngine and returns once the engine exists.
 func startHost(t testing.TB, u *UI) *testHost {
 	t.Helper()
 	store, err := history.Open(filepath.Join(t.TempDir(), "history.db"))
@@ -197,6 +197,7 @@ func startHost(t testing.TB, u *UI) *testHost {
 	if err != nil {
 		t.Fatal(err)
 	}
+	u.Attach(h) // before the loop starts
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
 		defer close(h.exited)
@@ -206,7 +207,7 @@ func startHost(t testing.TB, u *UI) *testHost {
 		cancel()
 		select {
 		case <-h.exited:
-		case <-time.After(10 * time.Second):
+		case <-time.After(60 * time.Second): // it commits every message shown (10,000 in a burst test) first
 			t.Error("the app did not stop")
 		}
 		store.Close()
@@ -252,7 +253,6 @@ func newRig(t testing.TB, w, h int, tune func(*Options)) *rig {
 		}
 	})
 	host := startHost(t, u)
-	u.Attach(host)
 	r := &rig{t: t, sim: sim, u: u, host: host}
 	go func() { ran <- u.Run() }()
 	r.resize(w, h)
