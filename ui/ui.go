@@ -16,6 +16,8 @@
 //   - tview's goroutine owns every widget. It reads keys and the mouse and
 //     sends what the person asked for back to the loop as command lines
 //     with Host.Queue ("/win 2", or the typed text); it never reads state.
+//     Queue never blocks, so a busy loop never holds tview's goroutine up
+//     (the loop may itself be waiting on tview, in Suspended).
 //
 // Network text reaches widgets only through package sanitize (Tview for
 // text views, Line for one-line fields), so colour tags and escape
