@@ -226,3 +226,53 @@ func TestSIGTERMSavesHistoryTUI(t *testing.T) {
 	tm.waitFor("EXIT=0")
 	wantHistory(t, dir, "typed on the screen", "echo: typed on the screen")
 }
+
+// TestSIGTERMWhilePasswordCommandWaits: a password_command that waits
+// (reading a fifo nobody writes) does not keep SIGTERM from ending the
+// program: the lookup runs on a worker whose context the signal ends.
+// The lookup used to run on the loop before it watched the signal.
+func TestSIGTERMWhilePasswordCommandWaits(t *testing.T) {
+	bin := buildChat(t)
+	dir := t.TempDir()
+	password, started := filepath.Join(dir, "password"), filepath.Join(dir, "started")
+	for _, f := range []string{password, started} {
+		if err := syscall.Mkfifo(f, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := filepath.Join(dir, "config.toml")
+	conf := fmt.Sprintf("[[account]]\njid = \"me@example.org\"\nserver = \"127.0.0.1:1\"\npassword_command = \"echo > %s; cat %s\"\n", started, password)
+	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "--config", cfg, "--data-dir", dir, "--headless", "--json")
+	cmd.Env = append(withoutEnv(os.Environ(), "CHAT_PASSWORD"), "DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent")
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	guard := time.AfterFunc(60*time.Second, func() { // a hang guard: end chat, and the read below
+		cmd.Process.Kill()
+		if f, err := os.OpenFile(started, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+			f.Close()
+		}
+	})
+	defer guard.Stop()
+	if _, err := os.ReadFile(started); err != nil { // returns once the password_command runs
+		t.Fatal(err)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second): // a hang guard: the command's own limit is 30 s
+		t.Fatal("SIGTERM did not end chat while its password_command waited")
+	}
+}
