@@ -29,6 +29,11 @@ import (
 
 const me = "me@example.org"
 
+// hangGuard is how long the rig waits for something before failing: it
+// only stops a hung test, and is generous because the machine running
+// the tests may be busy (nothing is timed).
+const hangGuard = 30 * time.Second
+
 // loopCall is an event that runs f on the loop (through rigView), after
 // every event sent before it.
 type loopCall struct {
@@ -160,7 +165,7 @@ func startHost(t testing.TB, u *UI) *testHost {
 	h.App.Queue("/connect")
 	select {
 	case <-made:
-	case <-time.After(10 * time.Second):
+	case <-time.After(hangGuard):
 		t.Fatal("the app made no engine")
 	}
 	return h
@@ -193,7 +198,7 @@ func newRig(t testing.TB, w, h int, tune func(*Options)) *rig {
 			if err != nil {
 				t.Errorf("Run: %v", err)
 			}
-		case <-time.After(10 * time.Second):
+		case <-time.After(hangGuard):
 			t.Error("Run did not return after Stop")
 		}
 	})
@@ -253,7 +258,7 @@ func (r *rig) waitFor(want string) []string {
 
 func (r *rig) waitUntil(what string, ok func([]string) bool) []string {
 	r.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(hangGuard)
 	for {
 		rows := r.screen()
 		if ok(rows) {
@@ -306,7 +311,7 @@ func (r *rig) event(ev event.Event) { r.host.eng.emit(ev) }
 // frames, then one call on tview's goroutine after the last draw.
 func (r *rig) settle() {
 	r.t.Helper()
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(hangGuard)
 	r.host.App.Queue("/rigsync")
 	select {
 	case <-r.host.synced:
@@ -361,7 +366,7 @@ func (r *rig) contacts() {
 // waitQueued waits until the UI has queued line to the loop.
 func (r *rig) waitQueued(line string) {
 	r.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(hangGuard)
 	for {
 		got := r.host.sentLines()
 		if len(got) > 0 && got[len(got)-1] == line {
