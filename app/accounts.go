@@ -10,6 +10,7 @@ import (
 
 	"chat/account"
 	"chat/client"
+	"chat/event"
 
 	"mellium.im/xmpp/jid"
 )
@@ -30,10 +31,15 @@ func (a *App) connectDefault() {
 }
 
 // connect brings an account online, creating its engine on first use.
+// When the password is not known yet it is looked up on a worker, and the
+// engine starts when it is found.
 func (a *App) connect(j string) error {
 	if e, ok := a.engines[j]; ok {
 		e.Connect()
 		return nil
+	}
+	if a.looking[j] {
+		return nil // its password lookup is under way
 	}
 	acct, ok := a.opts.Config.Find(j)
 	if !ok {
@@ -46,20 +52,71 @@ func (a *App) connect(j string) error {
 		a.opts.Config.Upsert(added)
 		acct, _ = a.opts.Config.Find(j)
 	}
-	e, err := a.newEngine(*acct)
-	if err != nil {
-		return fmt.Errorf("connect %s: %w", j, err)
-	}
-	a.engines[j] = e
 	a.state.Account(j)
 	if a.current == "" {
 		a.current = j
 	}
+	if pw, ok := a.knownPassword(j); ok {
+		return a.start(*acct, pw)
+	}
+	a.looking[j] = true
+	secrets, found := a.opts.Secrets, *acct
+	a.work("", func(ctx context.Context) result {
+		pw, source, err := secrets.Password(ctx, found)
+		return func() { a.passwordFound(found, pw, source, err) }
+	})
+	return nil
+}
+
+// knownPassword returns a password already known for j: asked earlier in
+// this run, or given up front.
+func (a *App) knownPassword(j string) (string, bool) {
+	if pw, ok := a.passwords[j]; ok {
+		return pw, true
+	}
+	pw, ok := a.opts.Passwords[j]
+	return pw, ok
+}
+
+// passwordFound starts the engine once the password sources have answered.
+// A lookup that failed ends the first connection attempt like a failed
+// login.
+func (a *App) passwordFound(acct account.Account, pw, source string, err error) {
+	j := bare(acct.JID)
+	delete(a.looking, j)
+	if a.quit {
+		return // answered after /quit: nothing to connect
+	}
+	if err == nil {
+		a.info(j, "password for %s from %s", j, source)
+		if source != account.SourceKeyring && source != account.SourcePasswordCommand && !contains(a.savePending, j) {
+			a.info(j, "tip: start with --save-password to keep it in the OS keyring (service %q)", account.KeyringService)
+		}
+		err = a.start(acct, pw)
+	}
+	if err != nil {
+		a.errorf(j, "connect", fmt.Errorf("connect %s: %w", j, err))
+		if !a.ready {
+			a.code = ExitLogin
+		}
+		a.setReady()
+	}
+}
+
+// start creates the account's engine with its password and connects it.
+func (a *App) start(acct account.Account, pw string) error {
+	j := bare(acct.JID)
+	e, err := a.newEngine(acct, pw)
+	if err != nil {
+		return fmt.Errorf("connect %s: %w", j, err)
+	}
+	a.passwords[j] = pw
+	a.engines[j] = e
 	e.Connect()
 	return nil
 }
 
-func (a *App) newEngine(acct account.Account) (*client.Engine, error) {
+func (a *App) newEngine(acct account.Account, pw string) (Engine, error) {
 	addr, err := jid.Parse(acct.JID)
 	if err != nil {
 		return nil, err
@@ -71,16 +128,12 @@ func (a *App) newEngine(acct account.Account) (*client.Engine, error) {
 	if addr, err = addr.WithResource(resource); err != nil {
 		return nil, fmt.Errorf("resource %q: %w", resource, err)
 	}
-	pw, err := a.password(acct)
-	if err != nil {
-		return nil, err
-	}
 	store, account := a.opts.Store, addr.Bare().String()
 	cfg := client.Config{
 		JID: addr, Password: pw, Server: acct.Server, DirectTLS: acct.DirectTLS,
 		TLS:      client.TLSPolicy{CAFile: acct.TLSCA, Pins: acct.Pins},
 		Priority: acct.Priority,
-		RosterVersion: func() string {
+		RosterVersion: func() string { // asked on the engine's goroutine
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
 			ver, _, err := store.LoadRoster(ctx, account)
@@ -95,31 +148,13 @@ func (a *App) newEngine(acct account.Account) (*client.Engine, error) {
 	if a.opts.Tune != nil {
 		a.opts.Tune(&cfg)
 	}
-	return client.New(cfg, a.events)
+	return a.opts.NewEngine(cfg, a.events, a.gone)
 }
 
-// password asks the secret sources once per account and run.
-func (a *App) password(acct account.Account) (string, error) {
-	j := bare(acct.JID)
-	if pw, ok := a.passwords[j]; ok {
-		return pw, nil
-	}
-	if pw, ok := a.opts.Passwords[j]; ok {
-		a.passwords[j] = pw
-		return pw, nil
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	pw, source, err := a.opts.Secrets.Password(ctx, acct)
-	if err != nil {
-		return "", err
-	}
-	a.info(j, "password for %s from %s", j, source)
-	if source != account.SourceKeyring && source != account.SourcePasswordCommand && !contains(a.savePending, j) {
-		a.info(j, "tip: start with --save-password to keep it in the OS keyring (service %q)", account.KeyringService)
-	}
-	a.passwords[j] = pw
-	return pw, nil
+// Notice shows a line from a helper (the password sources) on the view.
+// Safe from any goroutine.
+func (a *App) Notice(text string) {
+	a.post(event.Info{Header: event.At(""), Text: text})
 }
 
 // SavePassword asks that, after the next good login of account j, its
@@ -136,17 +171,19 @@ func (a *App) savePasswordIfAsked(j string) {
 		if !ok {
 			return
 		}
-		if err := a.opts.Secrets.Save(*acct, a.passwords[j]); err != nil {
-			a.errorf(j, "save password", err)
-			return
-		}
-		a.info(j, "password for %s saved in the OS keyring (service %q)", j, account.KeyringService)
+		secrets, saved, pw := a.opts.Secrets, *acct, a.passwords[j]
+		a.work("", func(context.Context) result { // a keyring call may take seconds
+			if err := secrets.Save(saved, pw); err != nil {
+				return func() { a.errorf(j, "save password", err) }
+			}
+			return func() { a.info(j, "password for %s saved in the OS keyring (service %q)", j, account.KeyringService) }
+		})
 		return
 	}
 }
 
 // engine returns the engine of the account named, or of the current one.
-func (a *App) engine(j string) (*client.Engine, error) {
+func (a *App) engine(j string) (Engine, error) {
 	if j == "" {
 		j = a.current
 	}

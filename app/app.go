@@ -5,7 +5,11 @@
 // The rule, borrowed from senpai: Queue and the engines' channel are safe
 // from any goroutine; everything else in this package runs on the loop.
 // After each batch of events the view is flushed once, so a burst of
-// messages costs one redraw.
+// messages costs one redraw. Nothing slow runs on the loop: password
+// sources, the roster cache and history queries run on workers (work.go)
+// that hand their result back to it. No sender can block forever: the
+// front ends' lines go to an inbox without a fixed size, and the engines
+// and workers stop sending once Run has returned.
 //
 // This package must not import a concrete UI: a front end implements View.
 package app
@@ -53,15 +57,31 @@ type Options struct {
 	// Passwords known up front (the embedded server's local account), by
 	// bare JID; asked before Secrets.
 	Passwords map[string]string
+	// Interactive says that queued lines come from a person typing: they
+	// run at once, while lines from Queue are otherwise held, like Script's,
+	// until the first login has got its roster or failed (standard input
+	// carrying a script).
+	Interactive bool
+	// NewEngine makes the accounts' engines; nil means client.New. Tests
+	// pass a stand-in that feeds the loop events through the engines' own
+	// channel, so that a front end's tests run on the real loop.
+	NewEngine NewEngine
 }
 
 // App is the loop and what it owns.
 type App struct {
 	opts        Options
 	events      chan event.Event
-	input       chan string
+	inbox       *inbox
+	results     chan result
+	gone        chan struct{} // closed when Run is done with engines and workers: nothing is read any more
+	workCtx     context.Context
+	running     int                      // jobs started whose result has not run yet
+	lanes       map[string]chan struct{} // the last job of each lane
+	held        map[string][]event.Event // events of an account held back while its roster cache loads
+	looking     map[string]bool          // accounts whose password is being looked up
 	state       *state.State
-	engines     map[string]*client.Engine
+	engines     map[string]Engine
 	writer      *history.Writer
 	cmds        *command.Table[*App]
 	current     string // account commands act on by default
@@ -80,12 +100,21 @@ func New(opts Options) (*App, error) {
 	if opts.Config == nil || opts.Store == nil || opts.View == nil || opts.Secrets == nil {
 		return nil, errors.New("app: Config, Store, Secrets and View are required")
 	}
+	if opts.NewEngine == nil {
+		opts.NewEngine = realEngine
+	}
 	a := &App{
 		opts:      opts,
 		events:    make(chan event.Event, 256),
-		input:     make(chan string, 64),
+		inbox:     newInbox(),
+		results:   make(chan result, 16),
+		gone:      make(chan struct{}),
+		workCtx:   context.Background(),
+		lanes:     map[string]chan struct{}{},
+		held:      map[string][]event.Event{},
+		looking:   map[string]bool{},
 		state:     state.New(),
-		engines:   map[string]*client.Engine{},
+		engines:   map[string]Engine{},
 		passwords: map[string]string{},
 	}
 	a.writer = history.NewWriter(opts.Store, func(err error) {
@@ -106,8 +135,20 @@ func New(opts Options) (*App, error) {
 }
 
 // Queue posts a command line (or text for the current conversation) to the
-// loop. Safe from any goroutine.
-func (a *App) Queue(line string) { a.input <- line }
+// loop. Safe from any goroutine, and it never blocks: the screen calls it
+// from tview's goroutine, which the loop may be waiting on. Lines queued
+// after Run has returned are dropped.
+func (a *App) Queue(line string) { a.inbox.put(line) }
+
+// QueueWait is Queue for a reader that can wait (standard input): it holds
+// the caller back while many lines are pending, so that a large file is
+// not read into memory at once. It reports false, dropping line, once Run
+// has returned.
+func (a *App) QueueWait(line string) bool { return a.inbox.wait(line) }
+
+// Script hands the App lines to run once the first login has got its
+// roster or failed (-c and --script). Call it before Run.
+func (a *App) Script(lines []string) { a.waiting = append(a.waiting, lines...) }
 
 // post sends an event to the loop from any goroutine without waiting: it
 // is used by workers the loop itself may be waiting on, so when the queue
@@ -136,28 +177,36 @@ func (a *App) Commands() *command.Table[*App] { return a.cmds }
 
 // Run connects the accounts marked autoconnect and runs the loop until
 // /quit or ctx ends. It returns the exit code: 0, or ExitLogin when the
-// first login failed for good.
+// first login failed for good. Workers get a context that ends with ctx or
+// when the loop stops; Run waits for them (within workerWait) and for the
+// history writer before it returns.
 func (a *App) Run(ctx context.Context, autoconnect bool) int {
+	workCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	a.workCtx = workCtx
 	if autoconnect {
 		a.connectDefault()
 	}
-	if len(a.engines) == 0 {
-		a.ready = true
+	if len(a.engines) == 0 && len(a.looking) == 0 {
+		a.setReady()
 	}
 	for !a.quit {
 		select {
 		case <-ctx.Done():
 			a.quit = true
 		case ev := <-a.events:
-			a.handle(ev)
-			a.drain()
-		case line := <-a.input:
-			a.line(line)
-			a.drain()
+			a.dispatch(ev)
+		case <-a.inbox.wake:
+			a.lines()
+		case r := <-a.results:
+			a.finish(r)
 		}
+		a.drain()
 		a.reportDropped()
 		a.opts.View.Flush()
 	}
+	a.inbox.close()
+	cancel()
 	a.shutdown()
 	return a.code
 }
@@ -168,12 +217,22 @@ func (a *App) drain() {
 	for i := 0; i < 512 && !a.quit; i++ {
 		select {
 		case ev := <-a.events:
-			a.handle(ev)
-		case line := <-a.input:
-			a.line(line)
+			a.dispatch(ev)
+		case r := <-a.results:
+			a.finish(r)
 		default:
 			return
 		}
+	}
+}
+
+// lines runs a batch of queued input lines.
+func (a *App) lines() {
+	for _, l := range a.inbox.take(inboxBatch) {
+		if a.quit {
+			return
+		}
+		a.line(l)
 	}
 }
 
@@ -213,6 +272,10 @@ func (a *App) shutdown() {
 			drained = true
 		}
 	}
+	if !a.waitWorkers() {
+		a.show(event.Error{Header: event.At(""), Context: "shutdown", Text: "a background task (password prompt or keyring) did not end; leaving it"})
+	}
+	close(a.gone) // engines and jobs still running give up sending
 	if err := a.writer.Close(); err != nil {
 		a.show(event.Error{Header: event.At(""), Context: "history", Text: fmt.Sprintf("not all messages were saved: %v", err)})
 		if a.code == ExitOK {

@@ -1,19 +1,15 @@
 package app
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
-	"time"
 
 	"chat/client"
 	"chat/command"
 	"chat/event"
-	"chat/history"
 	"chat/sanitize"
 	"chat/xhtml"
 
@@ -92,7 +88,7 @@ func (a *App) send(to, text string) error {
 }
 
 // sendOut sends a message and shows it as sent (and stores it).
-func (a *App) sendOut(e *client.Engine, out client.OutMessage) error {
+func (a *App) sendOut(e Engine, out client.OutMessage) error {
 	m, err := e.SendMessage(out)
 	if err != nil {
 		return err
@@ -315,44 +311,6 @@ func (a *App) contactInfo(j string) error {
 	return nil
 }
 
-func (a *App) cmdHistory(args []string) error {
-	j, err := parseJID(args[0])
-	if err != nil {
-		return err
-	}
-	n := 20
-	if len(args) == 2 {
-		if n, err = strconv.Atoi(args[1]); err != nil || n <= 0 {
-			return fmt.Errorf("the count must be a positive number, not %q", args[1])
-		}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := a.writer.Flush(ctx); err != nil {
-		return fmt.Errorf("history: %w", err)
-	}
-	msgs, err := a.opts.Store.Last(ctx, a.current, bare(j), n)
-	if err != nil {
-		return fmt.Errorf("history of %s: %w", j, err)
-	}
-	a.showHistory(fmt.Sprintf("last %d messages with %s", len(msgs), j), msgs)
-	return nil
-}
-
-func (a *App) cmdSearch(args []string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := a.writer.Flush(ctx); err != nil {
-		return fmt.Errorf("history: %w", err)
-	}
-	msgs, err := a.opts.Store.Search(ctx, a.current, args[0], 50)
-	if err != nil {
-		return fmt.Errorf("search %q: %w", args[0], err)
-	}
-	a.showHistory(fmt.Sprintf("%d messages match %q", len(msgs), args[0]), msgs)
-	return nil
-}
-
 func (a *App) cmdHelp(args []string) error {
 	if len(args) == 1 {
 		if topic, ok := a.opts.HelpTopics[strings.ToLower(args[0])]; ok {
@@ -400,17 +358,4 @@ func orWord(s, def string) string {
 		return def
 	}
 	return s
-}
-
-func (a *App) showHistory(title string, msgs []history.Message) {
-	var b strings.Builder
-	b.WriteString(title)
-	for _, m := range msgs {
-		who := m.From
-		if m.Outgoing {
-			who = "me"
-		}
-		fmt.Fprintf(&b, "\n  %s %s <%s> %s", m.Stamp.Local().Format("2006-01-02 15:04:05"), m.Peer, who, m.Body)
-	}
-	a.info(a.current, "%s", b.String())
 }

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"time"
 
 	"chat/event"
 	"chat/history"
@@ -51,30 +50,85 @@ func (a *App) store(m event.Message) {
 	})
 }
 
-func (a *App) saveRoster(r event.Roster) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	acct := a.state.Account(r.Account)
-	if r.Unchanged {
-		ver, items, err := a.opts.Store.LoadRoster(ctx, r.Account)
-		if err != nil {
-			a.errorf(r.Account, "load cached roster", err)
-			return
-		}
-		acct.SetRoster(ver, items)
+// dispatch applies an event from an engine (or the test source). While an
+// account's roster cache loads, its events are held back and applied
+// after it, in order, so that no presence is applied to a roster about to
+// be replaced.
+func (a *App) dispatch(ev event.Event) {
+	acct := ev.Head().Account
+	if q, ok := a.held[acct]; ok {
+		a.held[acct] = append(q, ev)
 		return
 	}
-	if err := a.opts.Store.SaveRoster(ctx, r.Account, r.Version, r.Items); err != nil {
-		a.errorf(r.Account, "save roster", err)
+	if r, ok := ev.(event.Roster); ok && r.Unchanged {
+		a.held[acct] = nil
+		a.loadRoster(r)
+		return
+	}
+	a.handle(ev)
+}
+
+// rosterLane orders one account's roster cache reads and writes.
+func rosterLane(account string) string { return "roster " + account }
+
+// loadRoster reads the cached roster on a worker (the server said ours is
+// current); the loop applies it, then the events held meanwhile.
+func (a *App) loadRoster(r event.Roster) {
+	store := a.opts.Store
+	a.work(rosterLane(r.Account), func(ctx context.Context) result {
+		ctx, cancel := storeCtx(ctx)
+		defer cancel()
+		ver, items, err := store.LoadRoster(ctx, r.Account)
+		return func() { a.rosterLoaded(r, ver, items, err) }
+	})
+}
+
+func (a *App) rosterLoaded(r event.Roster, ver string, items []event.RosterItem, err error) {
+	held := a.held[r.Account]
+	delete(a.held, r.Account)
+	a.state.Apply(r)
+	if err != nil {
+		a.errorf(r.Account, "load cached roster", err)
+	} else {
+		a.state.Account(r.Account).SetRoster(ver, items)
+	}
+	a.show(r)
+	a.after(r)
+	for i, ev := range held {
+		a.dispatch(ev)
+		if _, again := a.held[r.Account]; again { // another cache load: the rest wait for it
+			a.held[r.Account] = append(a.held[r.Account], held[i+1:]...)
+			return
+		}
 	}
 }
 
-func (a *App) savePush(p event.RosterPush) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := a.opts.Store.ApplyRosterPush(ctx, p.Account, p.Version, p.Item); err != nil {
-		a.errorf(p.Account, "save roster change", err)
+// saveRoster writes a full roster to the cache on a worker.
+func (a *App) saveRoster(r event.Roster) {
+	if r.Unchanged {
+		return // loaded by dispatch
 	}
+	store := a.opts.Store
+	a.work(rosterLane(r.Account), func(ctx context.Context) result {
+		ctx, cancel := storeCtx(ctx)
+		defer cancel()
+		if err := store.SaveRoster(ctx, r.Account, r.Version, r.Items); err != nil {
+			return func() { a.errorf(r.Account, "save roster", err) }
+		}
+		return nil
+	})
+}
+
+func (a *App) savePush(p event.RosterPush) {
+	store := a.opts.Store
+	a.work(rosterLane(p.Account), func(ctx context.Context) result {
+		ctx, cancel := storeCtx(ctx)
+		defer cancel()
+		if err := store.ApplyRosterPush(ctx, p.Account, p.Version, p.Item); err != nil {
+			return func() { a.errorf(p.Account, "save roster change", err) }
+		}
+		return nil
+	})
 }
 
 // connState releases queued script lines once the first connection
@@ -110,9 +164,10 @@ func (a *App) setReady() {
 }
 
 // line handles input: held back until the first connection attempt ends,
-// so that `-c '/msg bob hi'` is sent once we are online.
+// so that `echo '/msg bob hi' | chat` sends once we are online; typed
+// lines (Options.Interactive) run at once.
 func (a *App) line(l string) {
-	if !a.ready {
+	if !a.ready && !a.opts.Interactive {
 		a.waiting = append(a.waiting, l)
 		return
 	}

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"chat/history"
@@ -39,18 +38,22 @@ func (a *App) SetCurrent(j string) bool {
 	return true
 }
 
-// History returns up to n stored messages of account's conversation with
+// History loads up to n stored messages of account's conversation with
 // peer, oldest first: the last n if before is 0, else the n just before the
-// message with id before. Messages still queued for writing are committed
-// first, so a message just shown is included.
-func (a *App) History(account, peer string, before int64, n int) ([]history.Message, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := a.writer.Flush(ctx); err != nil {
-		return nil, fmt.Errorf("history: %w", err)
-	}
-	if before == 0 {
-		return a.opts.Store.Last(ctx, account, bare(peer), n)
-	}
-	return a.opts.Store.Before(ctx, account, bare(peer), before, n)
+// message with id before. It runs on a worker and calls done on the loop
+// with the page. Messages still queued for writing are committed first, so
+// a message just shown is included.
+func (a *App) History(account, peer string, before int64, n int, done func([]history.Message, error)) {
+	store, writer, peer := a.opts.Store, a.writer, bare(peer)
+	a.work("", func(ctx context.Context) result {
+		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		msgs, err := flushed(ctx, writer, func(ctx context.Context) ([]history.Message, error) {
+			if before == 0 {
+				return store.Last(ctx, account, peer, n)
+			}
+			return store.Before(ctx, account, peer, before, n)
+		})
+		return func() { done(msgs, err) }
+	})
 }

@@ -86,22 +86,24 @@ func TestFrontEndCommandsReplaceBuiltinsAndHelpTopics(t *testing.T) {
 func TestHistoryPagesThroughTheWriter(t *testing.T) {
 	base := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	done := make(chan [2][]history.Message, 1)
-	page := func(a *App, _ []string) error { // History runs on the loop: call it from a command
+	page := func(a *App, _ []string) error { // History is started on the loop: call it from a command
 		for i := range 5 {
 			a.writer.Append(history.Message{Account: "me@example.org", Peer: "bob@example.org", Stamp: base.Add(time.Duration(i) * time.Minute),
 				From: "bob@example.org/x", Type: "chat", Body: string(rune('a' + i))})
 		}
-		last, err := a.History("me@example.org", "bob@example.org", 0, 2)
-		if err != nil || len(last) != 2 {
-			t.Errorf("last = %v, %v", last, err)
-			done <- [2][]history.Message{}
-			return nil
-		}
-		before, err := a.History("me@example.org", "Bob@example.org", last[0].ID, 10)
-		if err != nil {
-			t.Error(err)
-		}
-		done <- [2][]history.Message{last, before}
+		a.History("me@example.org", "bob@example.org", 0, 2, func(last []history.Message, err error) {
+			if err != nil || len(last) != 2 {
+				t.Errorf("last = %v, %v", last, err)
+				done <- [2][]history.Message{}
+				return
+			}
+			a.History("me@example.org", "Bob@example.org", last[0].ID, 10, func(before []history.Message, err error) {
+				if err != nil {
+					t.Error(err)
+				}
+				done <- [2][]history.Message{last, before}
+			})
+		})
 		return nil
 	}
 	f := offline(t, func(o *Options) { o.Commands = []cmd{{Name: "page", Run: page}} })

@@ -22,6 +22,7 @@ type Engine struct {
 	cfg     Config
 	account string // bare JID, stamped on every event
 	out     chan<- event.Event
+	gone    <-chan struct{} // closed when nobody will read out again; nil = never
 
 	mu       sync.Mutex
 	cancel   context.CancelFunc // stops the connection manager; nil when not running
@@ -30,19 +31,35 @@ type Engine struct {
 	presence Presence           // our own presence, re-sent after every reconnect
 }
 
+// Option adjusts an Engine made by New.
+type Option func(*Engine)
+
+// ReaderGone tells the engine that whoever reads its events closes gone
+// when it stops reading for good; from then on events are dropped instead
+// of waited on, so an engine that outlives its loop still winds down and
+// its goroutines end. Without it the reader must read until Disconnect's
+// channel is closed.
+func ReaderGone(gone <-chan struct{}) Option {
+	return func(e *Engine) { e.gone = gone }
+}
+
 // New returns an engine for cfg that posts its events to out. It does not
 // connect until Connect is called.
-func New(cfg Config, out chan<- event.Event) (*Engine, error) {
+func New(cfg Config, out chan<- event.Event, opts ...Option) (*Engine, error) {
 	cfg.applyDefaults()
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	return &Engine{
+	e := &Engine{
 		cfg:      cfg,
 		account:  cfg.JID.Bare().String(),
 		out:      out,
 		presence: Presence{Priority: cfg.Priority},
-	}, nil
+	}
+	for _, o := range opts {
+		o(e)
+	}
+	return e, nil
 }
 
 // Account returns the bare JID of the engine's account.
@@ -162,9 +179,13 @@ func (e *Engine) afterLogin(s *session, p Presence) {
 	enableCarbons(s)
 }
 
-// emit posts ev to the loop; it gives up if nobody will ever read it.
+// emit posts ev to the loop; it gives up if nobody will ever read it
+// (see ReaderGone).
 func (e *Engine) emit(ev event.Event) {
-	e.out <- ev
+	select {
+	case e.out <- ev:
+	case <-e.gone:
+	}
 }
 
 func (e *Engine) emitError(context string, err error, from string) {

@@ -14,11 +14,14 @@ import (
 	"chat/event"
 )
 
-// Run logs cfg's account in and echoes messages until ctx ends. It also
-// accepts every subscription request, and asks back.
+// Run logs cfg's account in and echoes messages until ctx ends, and
+// returns once its engine has stopped. It also accepts every subscription
+// request, and asks back.
 func Run(ctx context.Context, cfg client.Config) error {
 	events := make(chan event.Event, 64)
-	e, err := client.New(cfg, events)
+	gone := make(chan struct{})
+	defer close(gone) // whatever the engine still says is dropped
+	e, err := client.New(cfg, events, client.ReaderGone(gone))
 	if err != nil {
 		return fmt.Errorf("echo bot: %w", err)
 	}

@@ -10,7 +10,7 @@ import (
 
 // syncUI is a UI whose two halves run in turn on the calling goroutine:
 // Show/Flush as the loop, then the hand-over and a draw as tview would.
-func syncUI(b *testing.B, w, h int) (*UI, *fakeHost) {
+func syncUI(b *testing.B, w, h int) (*UI, *syncHost) {
 	u, host, _ := newSyncUI(b, w, h, "dark")
 	return u, host
 }
@@ -56,7 +56,7 @@ func BenchmarkBurst10000(b *testing.B) {
 	}
 }
 
-func bigRoster(host *fakeHost, n int) {
+func bigRoster(host *syncHost, n int) {
 	items := make([]event.RosterItem, n)
 	for i := range items {
 		items[i] = event.RosterItem{JID: fmt.Sprintf("contact%04d@example.org", i), Name: fmt.Sprintf("Contact %04d", i),

@@ -175,12 +175,7 @@ func (m *model) cmdRoster(a *app.App, args []string) error {
 }
 
 func (m *model) cmdScrollback() {
-	b := m.current()
-	if m.older(b) {
-		if b == m.current() {
-			m.reset, m.keep = true, true
-		}
-		return
+	if !m.older(m.current()) {
+		m.viewTouched = true // nothing older: the view learns it is done
 	}
-	m.viewTouched = true
 }

@@ -10,50 +10,114 @@ import (
 // is opened, and each time scrolling reaches its top.
 const pageSize = 100
 
-// loadPage loads the last page of a new buffer's stored history.
+// loadPage asks for the last page of a new buffer's stored history. The
+// page is read on one of the loop's workers and merged when it comes back;
+// lines shown meanwhile stay below it.
 func (m *model) loadPage(b *buffer) {
 	b.loaded = true
 	if m.host == nil || b.key.console() {
 		b.done = true
 		return
 	}
-	msgs, err := m.host.History(b.key.account, b.key.peer, 0, pageSize)
-	if err != nil {
-		m.consoleLine(kindError, err.Error())
-		b.done = true
-		return
-	}
-	b.lines = append(m.historyLines(b.key, msgs), b.lines...)
-	if len(msgs) > 0 {
-		b.oldest = msgs[0].ID
-	}
-	b.done = len(msgs) < pageSize
+	b.paging = true
+	m.host.History(b.key.account, b.key.peer, 0, pageSize, func(msgs []history.Message, err error) {
+		b.paging = false
+		if !m.has(b) {
+			return
+		}
+		if err != nil {
+			m.consoleLine(kindError, err.Error())
+			b.done = true
+			m.touch(b)
+			return
+		}
+		add := m.withoutShown(b, m.historyLines(b.key, msgs))
+		m.prepend(b, add)
+		if len(msgs) > 0 {
+			b.oldest = msgs[0].ID
+		}
+		b.done = len(msgs) < pageSize
+		if b == m.current() {
+			m.reset = true
+		}
+	})
 }
 
-// older loads the page of history before what b shows and reports whether
-// there was one.
+// older asks for the page of history before what b shows and reports
+// whether it did; the page is added on top when it comes back.
 func (m *model) older(b *buffer) bool {
+	if b.paging {
+		return true // the first page, or the last request, is still on its way
+	}
 	if b.done || b.oldest == 0 || m.host == nil {
 		b.done = true
 		return false
 	}
-	msgs, err := m.host.History(b.key.account, b.key.peer, b.oldest, pageSize)
-	if err != nil {
-		m.consoleLine(kindError, err.Error())
-		return false
+	b.paging = true
+	m.host.History(b.key.account, b.key.peer, b.oldest, pageSize, func(msgs []history.Message, err error) {
+		b.paging = false
+		if !m.has(b) {
+			return
+		}
+		if err != nil {
+			m.consoleLine(kindError, err.Error())
+			m.touch(b)
+			return
+		}
+		b.done = len(msgs) < pageSize
+		if len(msgs) == 0 {
+			m.touch(b)
+			return
+		}
+		b.oldest = msgs[0].ID
+		m.prepend(b, m.historyLines(b.key, msgs))
+		if b == m.current() {
+			m.reset, m.keep = true, true
+		}
+	})
+	return true
+}
+
+// has reports whether b is still open.
+func (m *model) has(b *buffer) bool {
+	i := m.find(b.key)
+	return i >= 0 && m.bufs[i] == b
+}
+
+// touch makes the next frame tell the chat view about b (done, or the
+// request answered), if b is in view.
+func (m *model) touch(b *buffer) {
+	if b == m.current() {
+		m.viewTouched = true
 	}
-	b.done = len(msgs) < pageSize
-	if len(msgs) == 0 {
-		return false
-	}
-	b.oldest = msgs[0].ID
-	add := m.historyLines(b.key, msgs)
+}
+
+// prepend puts history lines above b's lines.
+func (m *model) prepend(b *buffer, add []line) {
 	b.lines = append(add, b.lines...)
 	b.sent += len(add)
 	if b.marker >= 0 {
 		b.marker += len(add)
 	}
-	return true
+}
+
+// withoutShown drops from a first page the messages b already shows: they
+// arrived while the page was being read and were stored before it was.
+func (m *model) withoutShown(b *buffer, page []line) []line {
+	out := page[:0]
+	for _, h := range page {
+		dup := false
+		for _, l := range b.lines {
+			if l.id == 0 && same(l, h) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 func (m *model) historyLines(k bufKey, msgs []history.Message) []line {

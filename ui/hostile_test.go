@@ -16,14 +16,14 @@ import (
 
 // newSyncUI is a UI whose two halves run in turn on the calling goroutine
 // (see frameAndDraw), with the given theme.
-func newSyncUI(t testing.TB, w, h int, theme string) (*UI, *fakeHost, tcell.SimulationScreen) {
+func newSyncUI(t testing.TB, w, h int, theme string) (*UI, *syncHost, tcell.SimulationScreen) {
 	t.Helper()
 	sim := tcell.NewSimulationScreen("UTF-8")
 	u, err := New(Options{Screen: sim, Theme: theme, ThemeDir: t.TempDir(), Editor: "false", Getenv: func(string) string { return "" }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	host := newFakeHost(t, u)
+	host := newSyncHost(t, u)
 	u.Attach(host)
 	if err := u.s.initScreen(sim); err != nil {
 		t.Fatal(err)

@@ -57,7 +57,8 @@ type buffer struct {
 	marker   int   // index of the first unread line when last opened, -1 none
 	oldest   int64 // history id to load older pages before; 0: none known
 	done     bool  // no older history
-	loaded   bool  // the first page of history was loaded
+	loaded   bool  // the first page of history was asked for
+	paging   bool  // a page of history is being read
 }
 
 // maxBufferLines bounds a buffer's lines; beyond it (plus slack, so that

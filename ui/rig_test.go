@@ -1,72 +1,119 @@
 package ui
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"chat/account"
 	"chat/app"
-	"chat/command"
+	"chat/client"
 	"chat/event"
 	"chat/history"
-	"chat/state"
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/uniseg"
 )
 
-// fakeHost is a stand-in for the app's loop: a goroutine that runs queued
-// lines through the UI's commands (plus /msg and /quit), applies events to
-// a state, and calls Show and Flush exactly as the app does.
-type fakeHost struct {
-	u       *UI
-	st      *state.State
-	account string
-	peer    string
-	cmds    *command.Table[*app.App]
-	lines   chan string
-	events  chan event.Event
-	calls   chan func()
-	stopped chan struct{}
-
-	mu      sync.Mutex
-	queued  []string
-	handled int                          // queued lines the loop has run
-	history map[string][]history.Message // peer → stored messages, oldest first
-	quit    bool
-
-	styling string // "off" after /set styling off (loop only)
-}
+// The rig runs the UI on a simulation screen against the real app loop
+// (app.App with a real history store). The only stand-in is the account's
+// engine: fakeEngine feeds the loop the test's events through the engines'
+// own channel (the same bounds users run with), and answers SendMessage as
+// the real engine does, so /msg, plain lines, /quit and history take the
+// app's own paths.
 
 const me = "me@example.org"
 
-func newFakeHost(t testing.TB, u *UI) *fakeHost {
-	h := &fakeHost{u: u, st: state.New(), account: me, lines: make(chan string, 64), events: make(chan event.Event, 1024),
-		calls: make(chan func()), stopped: make(chan struct{}), history: map[string][]history.Message{}}
-	h.st.Account(me)
-	msg := cmd{Name: "msg", MinArgs: 1, MaxArgs: 2, Rest: true, Usage: "JID [TEXT]", Help: "send",
-		Run: func(_ *app.App, args []string) error {
-			if len(args) == 1 {
-				h.peer = args[0]
-				return nil
-			}
-			h.handle(outgoing(args[0], args[1]))
-			return nil
-		}}
-	quit := cmd{Name: "quit", Help: "leave", Run: func(*app.App, []string) error { h.mu.Lock(); h.quit = true; h.mu.Unlock(); return nil }}
-	set := cmd{Name: "set", MinArgs: 2, MaxArgs: 2, Usage: "styling on|off", Help: "set",
-		Run: func(_ *app.App, args []string) error { h.styling = args[1]; return nil }}
-	help := cmd{Name: "help", MaxArgs: 1, Usage: "[COMMAND]", Help: "help", Run: func(*app.App, []string) error { return nil }}
-	var err error
-	h.cmds, err = command.New(append(u.Commands(), msg, quit, set, help)...)
-	if err != nil {
-		t.Fatal(err)
+// hangGuard is how long the rig waits for something before failing: it
+// only stops a hung test, and is generous because the machine running
+// the tests may be busy (nothing is timed).
+const hangGuard = 30 * time.Second
+
+// loopCall is an event that runs f on the loop (through rigView), after
+// every event sent before it.
+type loopCall struct {
+	event.Header
+	f func()
+}
+
+func (loopCall) Kind() string { return "test" }
+
+// rigView is the UI as the app's View, running loopCalls.
+type rigView struct{ u *UI }
+
+func (v rigView) Show(ev event.Event) {
+	if c, ok := ev.(loopCall); ok {
+		c.f()
+		return
 	}
-	return h
+	v.u.Show(ev)
+}
+
+func (v rigView) Flush() { v.u.Flush() }
+
+// testHost is the real App as the UI's host, noting what the UI queued
+// and which history pages are still being read.
+type testHost struct {
+	*app.App
+	store  *history.Store
+	eng    *fakeEngine
+	synced chan struct{} // one token per /rigsync run
+	exited chan struct{} // closed when Run has returned
+
+	mu     sync.Mutex
+	queued []string // lines the UI queued
+
+	pages int // history pages asked for and not yet answered (loop only)
+}
+
+func (h *testHost) Queue(l string) {
+	h.mu.Lock()
+	h.queued = append(h.queued, l)
+	h.mu.Unlock()
+	h.App.Queue(l)
+}
+
+func (h *testHost) History(account, peer string, before int64, n int, done func([]history.Message, error)) {
+	h.pages++
+	h.App.History(account, peer, before, n, func(msgs []history.Message, err error) {
+		h.pages--
+		done(msgs, err)
+	})
+}
+
+func (h *testHost) sentLines() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]string(nil), h.queued...)
+}
+
+// onLoop runs f on the loop goroutine and waits for it (not after Run
+// has returned).
+func (h *testHost) onLoop(f func()) {
+	done := make(chan struct{})
+	if !h.eng.emit(loopCall{f: func() { f(); close(done) }}) {
+		return
+	}
+	select {
+	case <-done:
+	case <-h.exited:
+	}
+}
+
+// addHistory stores messages as if they had been received earlier.
+func (h *testHost) addHistory(t testing.TB, msgs []history.Message) {
+	t.Helper()
+	for _, m := range msgs {
+		m.ID = 0
+		if _, err := h.store.Append(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 func outgoing(to, body string) event.Message {
@@ -77,111 +124,59 @@ func incoming(from, body string) event.Message {
 	return event.Message{Header: event.At(me), From: from + "/phone", To: me, Peer: from, Type: "chat", Body: body, Stamp: time.Now()}
 }
 
-// run is the loop: one batch per wake-up, then Flush.
-func (h *fakeHost) run() {
-	defer close(h.stopped)
-	for {
-		select {
-		case l, ok := <-h.lines:
-			if !ok {
-				return
-			}
-			h.line(l)
-			h.mu.Lock()
-			h.handled++
-			h.mu.Unlock()
-		case ev := <-h.events:
-			h.handle(ev)
-		case f := <-h.calls:
-			f()
-		}
-		for more := true; more; {
-			select {
-			case ev := <-h.events:
-				h.handle(ev)
-			default:
-				more = false
-			}
-		}
-		h.u.Flush()
-	}
-}
-
-func (h *fakeHost) line(l string) {
-	h.mu.Lock()
-	h.queued = append(h.queued, l)
-	h.mu.Unlock()
-	if l == "" { // as the app does: nothing to run
-		return
-	}
-	err := h.cmds.Run(nil, l)
-	if errors.Is(err, command.ErrNotCommand) {
-		if h.peer == "" {
-			err = errors.New("no conversation open")
-		} else {
-			h.handle(outgoing(h.peer, l))
-			err = nil
-		}
-	}
+// startHost attaches u to the real App with a fresh store, runs it,
+// connects the account to a fakeEngine and returns once the engine exists.
+func startHost(t testing.TB, u *UI) *testHost {
+	t.Helper()
+	store, err := history.Open(filepath.Join(t.TempDir(), "history.db"))
 	if err != nil {
-		h.handle(event.Error{Header: event.At(me), Context: "command", Text: err.Error()})
+		t.Fatal(err)
 	}
-}
-
-func (h *fakeHost) handle(ev event.Event) {
-	h.st.Apply(ev)
-	h.u.Show(ev)
-}
-
-// onLoop runs f on the loop goroutine and waits for it.
-func (h *fakeHost) onLoop(f func()) {
-	done := make(chan struct{})
-	h.calls <- func() { f(); close(done) }
-	<-done
-}
-
-func (h *fakeHost) Queue(l string)                     { h.lines <- l }
-func (h *fakeHost) State() *state.State                { return h.st }
-func (h *fakeHost) Current() string                    { return h.account }
-func (h *fakeHost) SetCurrent(string) bool             { return true }
-func (h *fakeHost) Peer() string                       { return h.peer }
-func (h *fakeHost) SetPeer(j string)                   { h.peer = j }
-func (h *fakeHost) Commands() *command.Table[*app.App] { return h.cmds }
-func (h *fakeHost) Setting(name string) string {
-	if name == "styling" && h.styling != "" {
-		return h.styling
+	h := &testHost{store: store, synced: make(chan struct{}, 16), exited: make(chan struct{})}
+	made := make(chan struct{})
+	newEngine := func(_ client.Config, out chan<- event.Event, gone <-chan struct{}) (app.Engine, error) {
+		h.eng = &fakeEngine{out: out, gone: gone}
+		close(made)
+		return h.eng, nil
 	}
-	return "on"
-}
-
-func (h *fakeHost) History(account, peer string, before int64, n int) ([]history.Message, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	all := h.history[peer]
-	end := len(all)
-	if before != 0 {
-		end = 0
-		for i, m := range all {
-			if m.ID == before {
-				end = i
-			}
+	rigsync := cmd{Name: "rigsync", Help: "the rig's marker", Run: func(*app.App, []string) error { h.synced <- struct{}{}; return nil }}
+	cfg := &account.Config{Options: account.DefaultOptions(), Accounts: []account.Account{{JID: me}}}
+	h.App, err = app.New(app.Options{Config: cfg, Store: store, View: rigView{u}, NewEngine: newEngine,
+		Commands: append(u.Commands(), rigsync), HelpTopics: u.HelpTopics(), Passwords: map[string]string{me: "secret"},
+		Secrets: &account.Secrets{Keyring: noKeyring{}, Getenv: func(string) string { return "" }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Attach(h) // before the loop starts
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		defer close(h.exited)
+		h.App.Run(ctx, false)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-h.exited:
+		case <-time.After(60 * time.Second): // it commits every message shown (10,000 in a burst test) first
+			t.Error("the app did not stop")
 		}
+		store.Close()
+	})
+	h.App.Queue("/connect")
+	select {
+	case <-made:
+	case <-time.After(hangGuard):
+		t.Fatal("the app made no engine")
 	}
-	return append([]history.Message(nil), all[max(0, end-n):end]...), nil
+	return h
 }
 
-func (h *fakeHost) sentLines() []string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return append([]string(nil), h.queued...)
-}
-
-// rig is a UI running on a simulation screen with a fake loop.
+// rig is a UI running on a simulation screen with the real loop.
 type rig struct {
 	t    testing.TB
 	sim  tcell.SimulationScreen
 	u    *UI
-	host *fakeHost
+	host *testHost
 }
 
 func newRig(t testing.TB, w, h int, tune func(*Options)) *rig {
@@ -195,25 +190,21 @@ func newRig(t testing.TB, w, h int, tune func(*Options)) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	host := newFakeHost(t, u)
-	u.Attach(host)
-	r := &rig{t: t, sim: sim, u: u, host: host}
 	ran := make(chan error, 1)
-	go func() { ran <- u.Run() }()
-	go host.run()
-	t.Cleanup(func() {
-		close(host.lines)
-		<-host.stopped
+	t.Cleanup(func() { // after the app has stopped (cleanups run last first)
 		u.Stop()
 		select {
 		case err := <-ran:
 			if err != nil {
 				t.Errorf("Run: %v", err)
 			}
-		case <-time.After(10 * time.Second):
+		case <-time.After(hangGuard):
 			t.Error("Run did not return after Stop")
 		}
 	})
+	host := startHost(t, u)
+	r := &rig{t: t, sim: sim, u: u, host: host}
+	go func() { ran <- u.Run() }()
 	r.resize(w, h)
 	r.event(event.ConnState{Header: event.At(me), State: event.Online, JID: me + "/ui", Server: "127.0.0.1:5222", TLS: "TLS 1.3", Mechanism: "SCRAM-SHA-256"})
 	return r
@@ -267,7 +258,7 @@ func (r *rig) waitFor(want string) []string {
 
 func (r *rig) waitUntil(what string, ok func([]string) bool) []string {
 	r.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(hangGuard)
 	for {
 		rows := r.screen()
 		if ok(rows) {
@@ -311,26 +302,39 @@ func (r *rig) press(k tcell.Key, c rune, mod tcell.ModMask) { r.sim.InjectKey(k,
 
 func (r *rig) enter() { r.press(tcell.KeyEnter, 0, tcell.ModNone) }
 
-// event feeds an event to the loop.
-func (r *rig) event(ev event.Event) { r.host.events <- ev }
+// event feeds an event to the loop, as the account's engine.
+func (r *rig) event(ev event.Event) { r.host.eng.emit(ev) }
 
 // settle waits until the loop and tview have handled everything sent so
-// far: a no-op on the loop, then one on tview's goroutine after the frame.
+// far: the lines queued (a marker line after them), the events sent (a
+// call on the loop after them), the history pages asked for, then the
+// frames, then one call on tview's goroutine after the last draw.
 func (r *rig) settle() {
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		r.host.mu.Lock()
-		done := r.host.handled == len(r.host.queued) && len(r.host.lines) == 0
-		r.host.mu.Unlock()
-		if done {
-			break
-		}
-		if time.Now().After(deadline) {
-			r.t.Fatal("queued lines were not run")
-		}
-		time.Sleep(time.Millisecond)
+	r.t.Helper()
+	deadline := time.After(hangGuard)
+	r.host.App.Queue("/rigsync")
+	select {
+	case <-r.host.synced:
+	case <-r.host.exited:
+		return // the app has quit: nothing more is drawn
+	case <-deadline:
+		r.t.Fatal("queued lines were not run")
 	}
-	r.host.onLoop(func() {})
+	for pages := 1; pages > 0; {
+		r.host.onLoop(func() { pages = r.host.pages })
+		if pages > 0 {
+			select {
+			case <-r.host.exited:
+				return
+			default:
+			}
+			select {
+			case <-deadline:
+				r.t.Fatal("history pages were not read")
+			case <-time.After(time.Millisecond):
+			}
+		}
+	}
 	for {
 		r.u.mu.Lock()
 		done := r.u.drawn == r.u.posted
@@ -338,10 +342,11 @@ func (r *rig) settle() {
 		if done {
 			break
 		}
-		if time.Now().After(deadline) {
+		select {
+		case <-deadline:
 			r.t.Fatal("frames were not drawn")
+		case <-time.After(time.Millisecond):
 		}
-		time.Sleep(time.Millisecond)
 	}
 	r.onUI(func() {}) // the draw after the update
 }
@@ -361,7 +366,7 @@ func (r *rig) contacts() {
 // waitQueued waits until the UI has queued line to the loop.
 func (r *rig) waitQueued(line string) {
 	r.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(hangGuard)
 	for {
 		got := r.host.sentLines()
 		if len(got) > 0 && got[len(got)-1] == line {

@@ -16,6 +16,8 @@
 //   - tview's goroutine owns every widget. It reads keys and the mouse and
 //     sends what the person asked for back to the loop as command lines
 //     with Host.Queue ("/win 2", or the typed text); it never reads state.
+//     Queue never blocks, so a busy loop never holds tview's goroutine up
+//     (the loop may itself be waiting on tview, in Suspended).
 //
 // Network text reaches widgets only through package sanitize (Tview for
 // text views, Line for one-line fields), so colour tags and escape
@@ -46,7 +48,9 @@ import (
 )
 
 // Host is what the UI needs from the event loop; *app.App implements it.
-// Queue is safe from any goroutine; the other methods run on the loop only.
+// Queue is safe from any goroutine and never blocks (tview's goroutine
+// calls it); the other methods run on the loop only. History reads a page
+// off the loop and calls done on the loop with it.
 type Host interface {
 	Queue(line string)
 	State() *state.State
@@ -54,7 +58,7 @@ type Host interface {
 	SetCurrent(account string) bool
 	Peer() string
 	SetPeer(jid string)
-	History(account, peer string, before int64, n int) ([]history.Message, error)
+	History(account, peer string, before int64, n int, done func([]history.Message, error))
 	Commands() *command.Table[*app.App]
 }
 

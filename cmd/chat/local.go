@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"path/filepath"
+	"sync"
 
 	"chat/account"
 	"chat/client"
@@ -20,12 +21,14 @@ import (
 
 // local is the embedded server started by --local, with its accounts.
 type local struct {
-	srv       *server.Server
-	store     *store.Store
-	cancel    context.CancelFunc
-	config    *account.Config
-	passwords map[string]string
-	dataDir   string
+	srv        *server.Server
+	store      *store.Store
+	stopBot    context.CancelFunc
+	stopSrv    context.CancelFunc
+	bot, serve sync.WaitGroup // the echo bot; the server's Serve
+	config     *account.Config
+	passwords  map[string]string
+	dataDir    string
 }
 
 // startLocal starts the embedded server on loopback (or --listen), makes
@@ -63,22 +66,40 @@ func startLocal(ctx context.Context, f flags, stderr io.Writer) (*local, error) 
 		st.Close()
 		return nil, fmt.Errorf("local server: %w", err)
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	go srv.Serve(ctx)
+	// Both outlive a signal, so that the app can say goodbye to the server
+	// while it shuts down; Close ends them.
+	srvCtx, stopSrv := context.WithCancel(context.WithoutCancel(ctx))
+	botCtx, stopBot := context.WithCancel(context.WithoutCancel(ctx))
 	addr := srv.Addr().String()
-	fmt.Fprintf(stderr, "chat: embedded server on %s (certificate SHA-256 %s); you are %s, and %s answers\n", addr, srv.Fingerprint(), me, echo)
-	go echobot.Run(ctx, client.Config{JID: jid.MustParse(echo + "/bot"), Password: pw[echo], Server: addr,
-		TLS: client.TLSPolicy{Pins: []string{srv.Fingerprint()}}})
-
 	acct := account.Account{JID: me, Server: addr, Pins: []string{srv.Fingerprint()}, Resource: "local"}
-	return &local{srv: srv, store: st, cancel: cancel, dataDir: dataDir,
+	l := &local{srv: srv, store: st, stopBot: stopBot, stopSrv: stopSrv, dataDir: dataDir,
 		config:    &account.Config{Accounts: []account.Account{acct}, Options: account.DefaultOptions()},
-		passwords: map[string]string{me: pw[me]}}, nil
+		passwords: map[string]string{me: pw[me]}}
+	l.serve.Add(1)
+	go func() {
+		defer l.serve.Done()
+		srv.Serve(srvCtx)
+	}()
+	fmt.Fprintf(stderr, "chat: embedded server on %s (certificate SHA-256 %s); you are %s, and %s answers\n", addr, srv.Fingerprint(), me, echo)
+	l.bot.Add(1)
+	go func() {
+		defer l.bot.Done()
+		bot := client.Config{JID: jid.MustParse(echo + "/bot"), Password: pw[echo], Server: addr,
+			TLS: client.TLSPolicy{Pins: []string{srv.Fingerprint()}}}
+		if err := echobot.Run(botCtx, bot); err != nil {
+			fmt.Fprintln(stderr, "chat:", err)
+		}
+	}()
+	return l, nil
 }
 
-// Close stops the server and the bot.
+// Close stops the bot, then the server, waiting for each, and closes the
+// server's store.
 func (l *local) Close() {
-	l.cancel()
+	l.stopBot()
+	l.bot.Wait()
+	l.stopSrv()
+	l.serve.Wait()
 	l.srv.Close()
 	l.store.Close()
 }

@@ -74,6 +74,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The first SIGINT or SIGTERM ends ctx and every mode with it (history
+	// saved); after that the signals act as by default, so a second one
+	// ends the program at once.
+	context.AfterFunc(ctx, stop)
 	cfg, cfgPath, dataDir := (*account.Config)(nil), "", f.dataDir
 	var passwords map[string]string
 	if f.local {
@@ -103,15 +107,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if a == nil {
 		return code
 	}
-	go func() {
-		if err := headless.ReadLines(stdin, a.Queue); err != nil {
+	go func() { // blocked reading stdin at exit, when nothing is left to own it
+		if err := headless.ReadLines(stdin, func(l string) { a.QueueWait(l) }); err != nil {
 			fmt.Fprintln(stderr, "chat:", err)
 		}
 	}()
 	return a.Run(ctx, true)
 }
 
-// startApp makes the App for either front end and queues the -c and
+// startApp makes the App for either front end and hands it the -c and
 // --script lines; on failure it returns nil and the exit code.
 func startApp(f flags, opts app.Options, stderr io.Writer) (*app.App, int) {
 	a, err := app.New(opts)
@@ -127,9 +131,7 @@ func startApp(f flags, opts app.Options, stderr io.Writer) (*app.App, int) {
 		fmt.Fprintln(stderr, "chat:", err)
 		return nil, 2
 	}
-	for _, l := range lines {
-		a.Queue(l)
-	}
+	a.Script(lines)
 	return a, 0
 }
 

@@ -41,14 +41,18 @@ func runTUI(ctx context.Context, f flags, opts app.Options, stderr io.Writer) in
 		return 2
 	}
 	sec := secrets(stderr)
-	sec.Notice = u.Notice // stderr would scribble over the screen
+	var a *app.App
+	// The password sources run on the app's workers: their notice goes to
+	// the console through the loop (stderr would scribble over the screen),
+	// their prompt through the screen's pump, which suspends it.
+	sec.Notice = func(s string) { a.Notice(s) }
 	sec.Prompt = func(prompt string) (pw string, err error) {
 		if !u.Suspended(func() { pw, err = promptTTY(prompt) }) {
 			return "", errors.New("the screen is gone")
 		}
 		return pw, err
 	}
-	opts.View, opts.Secrets = u, sec
+	opts.View, opts.Secrets, opts.Interactive = u, sec, true
 	opts.Commands, opts.HelpTopics = u.Commands(), u.HelpTopics()
 	a, code := startApp(f, opts, stderr)
 	if a == nil {

@@ -1,0 +1,86 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"chat/history"
+)
+
+// /history and /search: queries of the stored history, run on workers.
+
+func (a *App) cmdHistory(args []string) error {
+	j, err := parseJID(args[0])
+	if err != nil {
+		return err
+	}
+	n := 20
+	if len(args) == 2 {
+		if n, err = strconv.Atoi(args[1]); err != nil || n <= 0 {
+			return fmt.Errorf("the count must be a positive number, not %q", args[1])
+		}
+	}
+	peer, acct := bare(j), a.current
+	a.query(func(ctx context.Context) ([]history.Message, error) {
+		msgs, err := a.opts.Store.Last(ctx, acct, peer, n)
+		if err != nil {
+			return nil, fmt.Errorf("history of %s: %w", j, err)
+		}
+		return msgs, nil
+	}, func(msgs []history.Message) string { return fmt.Sprintf("last %d messages with %s", len(msgs), j) })
+	return nil
+}
+
+func (a *App) cmdSearch(args []string) error {
+	text, acct := args[0], a.current
+	a.query(func(ctx context.Context) ([]history.Message, error) {
+		msgs, err := a.opts.Store.Search(ctx, acct, text, 50)
+		if err != nil {
+			return nil, fmt.Errorf("search %q: %w", text, err)
+		}
+		return msgs, nil
+	}, func(msgs []history.Message) string { return fmt.Sprintf("%d messages match %q", len(msgs), text) })
+	return nil
+}
+
+// query runs a history query on a worker, after committing what is queued
+// for writing, and prints the messages under title's heading.
+func (a *App) query(q func(context.Context) ([]history.Message, error), title func([]history.Message) string) {
+	writer := a.writer
+	a.work("", func(ctx context.Context) result {
+		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		msgs, err := flushed(ctx, writer, q)
+		return func() {
+			if err != nil {
+				a.errorf(a.current, "command", err)
+				return
+			}
+			a.showHistory(title(msgs), msgs)
+		}
+	})
+}
+
+// flushed commits the writer's queue, then runs q.
+func flushed(ctx context.Context, w *history.Writer, q func(context.Context) ([]history.Message, error)) ([]history.Message, error) {
+	if err := w.Flush(ctx); err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	return q(ctx)
+}
+
+func (a *App) showHistory(title string, msgs []history.Message) {
+	var b strings.Builder
+	b.WriteString(title)
+	for _, m := range msgs {
+		who := m.From
+		if m.Outgoing {
+			who = "me"
+		}
+		fmt.Fprintf(&b, "\n  %s %s <%s> %s", m.Stamp.Local().Format("2006-01-02 15:04:05"), m.Peer, who, m.Body)
+	}
+	a.info(a.current, "%s", b.String())
+}
