@@ -133,7 +133,7 @@ func isRosterListing(rec headless.Record) bool {
 // The script's lines used to be pushed into a 64-line channel before the
 // loop started, so the program hung there for good.
 func TestLongScriptExitsByItself(t *testing.T) {
-	bin := buildChat(t)
+	bin := chatBin(t)
 	r := startLocalChat(t, bin, t.TempDir(), "--script", rosterScript(t, 70, true))
 	for i := range 70 {
 		r.expect(fmt.Sprintf("roster listing %d", i+1), isRosterListing)
@@ -146,7 +146,7 @@ func TestLongScriptExitsByItself(t *testing.T) {
 // TestSIGTERMEndsScriptMode sends SIGTERM while a long script's program
 // waits on standard input: it ends, with its exit code 0.
 func TestSIGTERMEndsScriptMode(t *testing.T) {
-	bin := buildChat(t)
+	bin := chatBin(t)
 	r := startLocalChat(t, bin, t.TempDir(), "--script", rosterScript(t, 70, false))
 	for i := range 70 {
 		r.expect(fmt.Sprintf("roster listing %d", i+1), isRosterListing)
@@ -162,7 +162,7 @@ func TestSIGTERMEndsScriptMode(t *testing.T) {
 // TestSIGTERMSavesHistoryHeadless talks to the echo bot, then sends
 // SIGTERM: the program ends and both messages are in the history.
 func TestSIGTERMSavesHistoryHeadless(t *testing.T) {
-	bin := buildChat(t)
+	bin := chatBin(t)
 	dir := t.TempDir()
 	r := startLocalChat(t, bin, dir)
 	io.WriteString(r.stdin, "/msg echo@localhost before the signal\n")
@@ -202,7 +202,7 @@ func wantHistory(t *testing.T, dir string, bodies ...string) {
 
 // TestSIGTERMSavesHistoryTUI does the same on the full screen in tmux.
 func TestSIGTERMSavesHistoryTUI(t *testing.T) {
-	bin := buildChat(t)
+	bin := chatBin(t)
 	dir := t.TempDir()
 	pidFile := filepath.Join(dir, "pid")
 	command := fmt.Sprintf("echo $$ > %s; exec %s --local --data-dir %s --config %s", pidFile, bin, dir, filepath.Join(dir, "none.toml"))
@@ -232,7 +232,7 @@ func TestSIGTERMSavesHistoryTUI(t *testing.T) {
 // program: the lookup runs on a worker whose context the signal ends.
 // The lookup used to run on the loop before it watched the signal.
 func TestSIGTERMWhilePasswordCommandWaits(t *testing.T) {
-	bin := buildChat(t)
+	bin := chatBin(t)
 	dir := t.TempDir()
 	password, started := filepath.Join(dir, "password"), filepath.Join(dir, "started")
 	for _, f := range []string{password, started} {
