@@ -57,6 +57,12 @@ type Options struct {
 	// Passwords known up front (the embedded server's local account), by
 	// bare JID; asked before Secrets.
 	Passwords map[string]string
+	// HistoryQueueBytes bounds the messages waiting to be written to
+	// history (0: history.DefaultQueueBytes); past it the loop stops taking
+	// engine events until the disk catches up (store.go).
+	HistoryQueueBytes int
+	// backlogHook, for tests, is called on the loop as the backlog grows.
+	backlogHook func(n int)
 	// Interactive says that queued lines come from a person typing: they
 	// run at once, while lines from Queue are otherwise held, like Script's,
 	// until the first login has got its roster or failed (standard input
@@ -91,7 +97,9 @@ type App struct {
 	quit        bool
 	code        int // exit code
 	passwords   map[string]string
-	dropped     atomic.Int64 // events post could not queue
+	backlog     []history.Message // messages waiting for room in the writer's queue (store.go)
+	storing     bool              // a worker is handing the backlog over
+	dropped     atomic.Int64      // events post could not queue
 	savePending []string
 }
 
@@ -117,9 +125,13 @@ func New(opts Options) (*App, error) {
 		engines:   map[string]Engine{},
 		passwords: map[string]string{},
 	}
-	a.writer = history.NewWriter(opts.Store, func(err error) {
+	queueBytes := opts.HistoryQueueBytes
+	if queueBytes <= 0 {
+		queueBytes = history.DefaultQueueBytes
+	}
+	a.writer = history.NewWriterSize(opts.Store, func(err error) {
 		a.post(event.Error{Header: event.At(""), Context: "history", Text: err.Error()})
-	})
+	}, queueBytes)
 	cmds, err := commandTable(opts.Commands)
 	if err != nil {
 		return nil, err
@@ -194,7 +206,7 @@ func (a *App) Run(ctx context.Context, autoconnect bool) int {
 		select {
 		case <-ctx.Done():
 			a.quit = true
-		case ev := <-a.events:
+		case ev := <-a.engineEvents():
 			a.dispatch(ev)
 		case <-a.inbox.wake:
 			a.lines()
@@ -216,7 +228,7 @@ func (a *App) Run(ctx context.Context, autoconnect bool) int {
 func (a *App) drain() {
 	for i := 0; i < 512 && !a.quit; i++ {
 		select {
-		case ev := <-a.events:
+		case ev := <-a.engineEvents():
 			a.dispatch(ev)
 		case r := <-a.results:
 			a.finish(r)
@@ -276,6 +288,7 @@ func (a *App) shutdown() {
 		a.show(event.Error{Header: event.At(""), Context: "shutdown", Text: "a background task (password prompt or keyring) did not end; leaving it"})
 	}
 	close(a.gone) // engines and jobs still running give up sending
+	a.flushBacklog()
 	if err := a.writer.Close(); err != nil {
 		a.show(event.Error{Header: event.At(""), Context: "history", Text: fmt.Sprintf("not all messages were saved: %v", err)})
 		if a.code == ExitOK {

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"chat/event"
-	"chat/history"
 )
 
 // handle applies one event from an engine: state, then storage, then the
@@ -37,17 +36,6 @@ func (a *App) after(ev event.Event) {
 			a.setReady()
 		}
 	}
-}
-
-// store queues a message for history. Error messages are not history.
-func (a *App) store(m event.Message) {
-	if m.Type == "error" || m.Body == "" {
-		return
-	}
-	a.writer.Append(history.Message{
-		Account: m.Account, Peer: m.Peer, Outgoing: m.Outgoing, Stamp: m.Stamp, Received: m.Time,
-		From: m.From, Type: m.Type, Thread: m.Thread, StanzaID: m.StanzaID, OriginID: m.OriginID, Body: m.Body, XHTML: m.XHTML,
-	})
 }
 
 // dispatch applies an event from an engine (or the test source). While an
