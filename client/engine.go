@@ -28,6 +28,9 @@ type Engine struct {
 	done     chan struct{}      // closed when the connection manager has stopped
 	sess     *session           // the live session, nil when offline
 	presence Presence           // our own presence, re-sent after every reconnect
+
+	caps       *capsCache // peers' XEP-0115 capabilities (caps.go)
+	lastActive lastActive // when the user last did something (entity.go)
 }
 
 // New returns an engine for cfg that posts its events to out. It does not
@@ -38,10 +41,12 @@ func New(cfg Config, out chan<- event.Event) (*Engine, error) {
 		return nil, err
 	}
 	return &Engine{
-		cfg:      cfg,
-		account:  cfg.JID.Bare().String(),
-		out:      out,
-		presence: Presence{Priority: cfg.Priority},
+		cfg:        cfg,
+		account:    cfg.JID.Bare().String(),
+		out:        out,
+		presence:   Presence{Priority: cfg.Priority},
+		caps:       newCapsCache(cfg.CapsStore),
+		lastActive: lastActive{at: time.Now()},
 	}, nil
 }
 
@@ -158,7 +163,7 @@ func (e *Engine) afterLogin(s *session, p Presence) {
 	if err := e.fetchRoster(s); err != nil {
 		e.emitError("fetch roster", err, "")
 	}
-	s.queue(presenceStanza(p), "")
+	s.queue(e.presenceStanza(p), "")
 	enableCarbons(s)
 }
 

@@ -18,6 +18,12 @@ var iqHandlers = map[xml.Name]iqHandler{
 	{Space: nsPing, Local: "ping"}:       handlePing,
 	{Space: nsVersion, Local: "query"}:   handleVersion,
 	{Space: nsDiscoInfo, Local: "query"}: handleDiscoInfo,
+	// The everyday extensions, one file each.
+	{Space: nsDiscoItems, Local: "query"}: handleDiscoItems,
+	{Space: nsTime, Local: "time"}:        handleTime,
+	{Space: nsLast, Local: "query"}:       handleLast,
+	{Space: nsBlocking, Local: "block"}:   handleBlockPush,
+	{Space: nsBlocking, Local: "unblock"}: handleBlockPush,
 }
 
 // handler reads the stanzas of one session and turns them into events.
