@@ -115,7 +115,7 @@ func (v *VCard) readField(d *xml.Decoder, start xml.StartElement) error {
 		v.keep(start, []xml.Token{xml.StartElement{Name: xml.Name{Local: "USERID"}}, xml.CharData(em.UserID), xml.EndElement{Name: xml.Name{Local: "USERID"}}})
 		return nil
 	case "PHOTO":
-		return v.readPhoto(d)
+		return v.readPhoto(d, start)
 	}
 	inner, err := copyInner(d)
 	if err != nil {
@@ -127,12 +127,12 @@ func (v *VCard) readField(d *xml.Decoder, start xml.StartElement) error {
 
 // readPhoto reads PHOTO's TYPE and BINVAL, dropping a BINVAL that would
 // decode to more than MaxPhoto bytes without decoding it.
-func (v *VCard) readPhoto(d *xml.Decoder) error {
+func (v *VCard) readPhoto(d *xml.Decoder, start xml.StartElement) error {
 	var p struct {
 		Type   string `xml:"TYPE"`
 		BinVal string `xml:"BINVAL"`
 	}
-	if err := d.DecodeElement(&p, nil); err != nil {
+	if err := d.DecodeElement(&p, &start); err != nil {
 		return fmt.Errorf("vCard PHOTO: %w", err)
 	}
 	v.PhotoType = strings.TrimSpace(p.Type)
