@@ -71,7 +71,7 @@ func TestReceiptsAndMarkersReported(t *testing.T) {
 	r.feed(t, `<message from='bob@example.net/r' type='chat'><received xmlns='urn:xmpp:receipts' id='o1'/></message>`)
 	r.feed(t, `<message from='bob@example.net/r' type='chat'><displayed xmlns='urn:xmpp:chat-markers:0' id='o2'/></message>`)
 	r.feed(t, `<message from='bob@example.net' type='chat'><displayed xmlns='urn:xmpp:chat-markers:0' id='o3'/></message>`) // not a client
-	r.feed(t, `<message from='bob@example.net/r' type='chat'><displayed xmlns='urn:xmpp:chat-markers:0'/></message>`)      // no id
+	r.feed(t, `<message from='bob@example.net/r' type='chat'><displayed xmlns='urn:xmpp:chat-markers:0'/></message>`)       // no id
 	evs := r.events()
 	if len(evs) != 2 {
 		t.Fatalf("events %+v, want two receipts", evs)
