@@ -317,3 +317,14 @@ func copyTokens(enc *xml.Encoder, r xml.TokenReader) (int, error) {
 		}
 	}
 }
+
+func TestOwnVerNotAsked(t *testing.T) {
+	r := capsRig(t)
+	r.feed(t, capsPresence(ourFull, r.e.CapsVer()))
+	if qs := discoQueries(t, r); len(qs) != 0 {
+		t.Errorf("asked about our own ver: %v", qs)
+	}
+	if !r.e.Supports(ourFull, nsReceipts) {
+		t.Error("our own ver not known")
+	}
+}

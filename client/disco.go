@@ -223,6 +223,9 @@ func (h *handler) peerCaps(full string, c *inCaps) {
 		caps.setPeer(full, "")
 		return
 	}
+	if c.Ver == h.e.CapsVer() { // ours, as another of our clients or the server echoes it
+		caps.add(c.Ver, h.e.ownDiscoInfo(), false)
+	}
 	_, known := caps.lookup(c.Ver) // from the store into the cache, if it is there
 	changed, ask := caps.setPeer(full, c.Ver)
 	if !ask {
