@@ -328,3 +328,11 @@ func TestOwnVerNotAsked(t *testing.T) {
 		t.Error("our own ver not known")
 	}
 }
+
+func BenchmarkCapsVer(b *testing.B) {
+	for b.Loop() {
+		if _, err := capsVer(capsComplex); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
