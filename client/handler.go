@@ -44,6 +44,9 @@ func (h *handler) handle(t xmlstream.TokenReadEncoder, start *xml.StartElement) 
 	h.s.touch()
 	if start.Name.Space == nsGuard && start.Name.Local == "dropped" {
 		// The stream guard (guard.go) dropped a stanza before the decoder.
+		if h.droppedAnswer(*start) {
+			return nil // the request it answered fails, and says so
+		}
 		h.tooBig(attrValue(*start, "stanza"), attrValue(*start, "from"), attrValue(*start, "reason"))
 		return nil
 	}

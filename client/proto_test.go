@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"chat/event"
+
+	"mellium.im/xmpp/jid"
 )
 
 // queued returns the stanzas queued on the rig's session since the last
@@ -246,3 +248,29 @@ func TestVCardLargePhotoSkipped(t *testing.T) {
 		t.Errorf("bad base64: %+v", v)
 	}
 }
+
+func TestDroppedAnswerFailsItsRequest(t *testing.T) {
+	r := capsRig(t)
+	p := r.s.sendIQ(iqRequest{Type: "get", To: mustJID("bob@example.net"), What: "vcard"})
+	drop := func(from, id string) string {
+		return `<dropped xmlns='urn:x-chat:guard' stanza='iq' from='` + from + `' id='` + id + `' type='result' reason='stanza larger than the limit (1048576 bytes)'/>`
+	}
+	r.feed(t, drop("mallory@evil.example", p.id)) // not from who was asked: reported, resolves nothing
+	one[event.Error](t, r)
+	r.feed(t, drop("bob@example.net", p.id))
+	none(t, r)
+	_, err := r.s.await(t.Context(), p, time.Minute)
+	if err == nil || !strings.Contains(err.Error(), "larger than the limit") {
+		t.Errorf("request ended with %v, want the drop's reason", err)
+	}
+}
+
+func TestGuardDropCarriesID(t *testing.T) {
+	out := string(appendDropped(nil, xml.StartElement{Name: xml.Name{Local: "iq"}, Attr: []xml.Attr{
+		{Name: xml.Name{Local: "id"}, Value: "i1"}, {Name: xml.Name{Local: "type"}, Value: "result"}}}, "big"))
+	if !strings.Contains(out, "id='i1'") || !strings.Contains(out, "type='result'") {
+		t.Errorf("dropped element %s lacks the id and type", out)
+	}
+}
+
+func mustJID(s string) jid.JID { return jid.MustParse(s) }
