@@ -46,6 +46,13 @@ type Config struct {
 	NoReceipts       bool // do not answer XEP-0184 receipt requests
 	NoMarkers        bool // SendDisplayed sends nothing (XEP-0333)
 
+	// Discloses, if set, says whether the full JID from may learn that we
+	// are here and active: receipts, last activity, time and version are
+	// answered only when it returns true (XEP-0184 §8, XEP-0012 §9), say
+	// to contacts with a presence subscription. Our own account is always
+	// answered. Nil answers everyone.
+	Discloses func(from string) bool
+
 	// CapsStore keeps peers' caps across runs; nil keeps them in memory
 	// only (bounded).
 	CapsStore CapsStore

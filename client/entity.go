@@ -43,6 +43,14 @@ func (l *lastActive) since() time.Duration {
 	return time.Since(l.at)
 }
 
+// discloses reports whether from may be told about us (Config.Discloses).
+func (h *handler) discloses(from string) bool {
+	if h.e.cfg.Discloses == nil || h.fromOwnAccount(from) || bareOf(from) == h.e.account {
+		return true
+	}
+	return h.e.cfg.Discloses(from)
+}
+
 func unavailable() error {
 	return stanza.Error{Type: stanza.Cancel, Condition: stanza.ServiceUnavailable}
 }
@@ -50,7 +58,7 @@ func unavailable() error {
 func badRequest() error { return stanza.Error{Type: stanza.Modify, Condition: stanza.BadRequest} }
 
 func handleVersion(h *handler, info iqInfo, _ *xml.Decoder, _ xml.StartElement) (xml.TokenReader, error) {
-	if h.e.cfg.HideVersion {
+	if h.e.cfg.HideVersion || !h.discloses(info.From) {
 		return nil, unavailable()
 	}
 	if info.Type != "get" {
@@ -63,7 +71,7 @@ func handleVersion(h *handler, info iqInfo, _ *xml.Decoder, _ xml.StartElement) 
 }
 
 func handleTime(h *handler, info iqInfo, _ *xml.Decoder, _ xml.StartElement) (xml.TokenReader, error) {
-	if h.e.cfg.HideTime {
+	if h.e.cfg.HideTime || !h.discloses(info.From) {
 		return nil, unavailable()
 	}
 	if info.Type != "get" {
@@ -77,7 +85,7 @@ func handleTime(h *handler, info iqInfo, _ *xml.Decoder, _ xml.StartElement) (xm
 }
 
 func handleLast(h *handler, info iqInfo, _ *xml.Decoder, _ xml.StartElement) (xml.TokenReader, error) {
-	if h.e.cfg.HideLastActivity {
+	if h.e.cfg.HideLastActivity || !h.discloses(info.From) {
 		return nil, unavailable()
 	}
 	if info.Type != "get" {

@@ -274,3 +274,23 @@ func TestGuardDropCarriesID(t *testing.T) {
 }
 
 func mustJID(s string) jid.JID { return jid.MustParse(s) }
+
+func TestDisclosesLimitsWhoLearnsAboutUs(t *testing.T) {
+	r := newRig(t, func(c *Config) {
+		c.Discloses = func(from string) bool { return strings.HasPrefix(from, "bob@example.net/") }
+	})
+	for _, c := range []struct {
+		from string
+		ok   bool
+	}{{"bob@example.net/r", true}, {"mallory@evil.example/x", false}, {"alice@example.org/other", true}} {
+		for _, q := range []string{`<query xmlns='jabber:iq:version'/>`, `<time xmlns='urn:xmpp:time'/>`, `<query xmlns='jabber:iq:last'/>`} {
+			want := map[bool]string{true: "result", false: "error"}[c.ok]
+			oneReply(t, r.feed(t, `<iq from='`+c.from+`' type='get' id='q'>`+q+`</iq>`), "q", want)
+		}
+		r.feed(t, `<message from='`+c.from+`' type='chat' id='m1'><body>hi</body>`+receiptReq+`</message>`)
+		r.events()
+		if out := queued(t, r); (len(out) == 1) != c.ok {
+			t.Errorf("receipt to %s: queued %v, want sent=%v", c.from, out, c.ok)
+		}
+	}
+}

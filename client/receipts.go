@@ -92,6 +92,9 @@ func (h *handler) answerReceipt(m inMessage, from jid.JID) {
 	if h.e.cfg.NoReceipts || m.ID == "" || m.Type == "groupchat" || m.Type == "error" || from.Resourcepart() == "" {
 		return
 	}
+	if !h.discloses(from.String()) {
+		return
+	}
 	h.s.queue(ackStanza(from.String(), m.Type, nsReceipts, "received", m.ID), "")
 }
 
