@@ -137,8 +137,9 @@ type inCaps struct {
 type capsCache struct {
 	mu      sync.Mutex
 	byVer   map[string]DiscoInfo
-	order   []string // vers of byVer, oldest first
-	peers   map[string]string
+	order   []string                     // vers of byVer, oldest first
+	peers   map[string]map[string]string // bare JID -> full JID -> ver
+	npeers  int                          // full JIDs in peers
 	asking  map[string]bool
 	bad     map[string]bool
 	badList []string
@@ -146,7 +147,7 @@ type capsCache struct {
 }
 
 func newCapsCache(store CapsStore) *capsCache {
-	return &capsCache{byVer: map[string]DiscoInfo{}, peers: map[string]string{},
+	return &capsCache{byVer: map[string]DiscoInfo{}, peers: map[string]map[string]string{},
 		asking: map[string]bool{}, bad: map[string]bool{}, store: store}
 }
 
@@ -211,23 +212,51 @@ func countFields(forms []DiscoForm) int {
 func (c *capsCache) setPeer(full, ver string) (changed, ask bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	old, known := c.peers[full]
+	bare, _, _ := strings.Cut(full, "/")
+	res := c.peers[bare]
+	old, known := res[full]
 	if ver == "" {
-		delete(c.peers, full)
+		if known {
+			delete(res, full)
+			c.npeers--
+			if len(res) == 0 {
+				delete(c.peers, bare)
+			}
+		}
 		return known, false
 	}
-	if !known && len(c.peers) >= capsPeersSize {
-		for k := range c.peers { // drop any one: a flood of resources must not grow this
-			delete(c.peers, k)
-			break
+	if !known {
+		if c.npeers >= capsPeersSize {
+			c.dropOnePeer()
 		}
+		if res = c.peers[bare]; res == nil {
+			res = map[string]string{}
+			c.peers[bare] = res
+		}
+		c.npeers++
 	}
-	c.peers[full] = ver
+	res[full] = ver
 	if _, ok := c.byVer[ver]; ok || c.asking[ver] || c.bad[ver] {
 		return old != ver, false
 	}
 	c.asking[ver] = true
 	return old != ver, true
+}
+
+// dropOnePeer forgets any one full JID: a flood of resources must not
+// grow the table.
+func (c *capsCache) dropOnePeer() {
+	for bare, res := range c.peers {
+		for full := range res {
+			delete(res, full)
+			c.npeers--
+			break
+		}
+		if len(res) == 0 {
+			delete(c.peers, bare)
+		}
+		return
+	}
 }
 
 // done ends the question about ver; a bad answer is remembered as bad.
@@ -249,7 +278,8 @@ func (c *capsCache) done(ver string, bad bool) {
 func (c *capsCache) peerVer(full string) string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.peers[full]
+	bare, _, _ := strings.Cut(full, "/")
+	return c.peers[bare][full]
 }
 
 // peersOf returns the vers announced by the resources of bare.
@@ -257,10 +287,8 @@ func (c *capsCache) peersOf(bare string) []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var vers []string
-	for full, ver := range c.peers {
-		if bareOf(full) == bare {
-			vers = append(vers, ver)
-		}
+	for _, ver := range c.peers[bare] {
+		vers = append(vers, ver)
 	}
 	return vers
 }

@@ -296,8 +296,12 @@ func TestCapsCacheBounded(t *testing.T) {
 	for i := 0; i < capsPeersSize+50; i++ {
 		c.setPeer("bob@example.net/"+strings.Repeat("r", i%50)+string(rune('a'+i%26))+strings.Repeat("x", i/26), "v")
 	}
-	if len(c.peers) > capsPeersSize {
-		t.Errorf("%d peers remembered, bound %d", len(c.peers), capsPeersSize)
+	n := 0
+	for _, res := range c.peers {
+		n += len(res)
+	}
+	if n > capsPeersSize || n != c.npeers {
+		t.Errorf("%d peers remembered (counted %d), bound %d", n, c.npeers, capsPeersSize)
 	}
 }
 
@@ -334,5 +338,31 @@ func BenchmarkCapsVer(b *testing.B) {
 		if _, err := capsVer(capsComplex); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestPeerCapsKeyedByCanonicalJID(t *testing.T) {
+	r := capsRig(t)
+	ver, _ := capsVer(capsSimple)
+	r.e.caps.add(ver, capsSimple, false)
+	r.feed(t, capsPresence("Bob@Example.NET/r", ver))
+	if !r.e.Supports("bob@example.net/r", "http://jabber.org/protocol/muc") || !r.e.Supports("bob@example.net", "http://jabber.org/protocol/muc") {
+		t.Error("caps not found under the canonical JID")
+	}
+	r.feed(t, `<presence from='BOB@example.net/r' type='unavailable'/>`)
+	if r.e.Supports("bob@example.net", "http://jabber.org/protocol/muc") {
+		t.Error("caps kept after unavailable from the same JID spelt otherwise")
+	}
+}
+
+func BenchmarkSupportsBare(b *testing.B) {
+	r := newRig(b)
+	ver, _ := capsVer(capsSimple)
+	r.e.caps.add(ver, capsSimple, false)
+	for i := 0; i < capsPeersSize; i++ {
+		r.e.caps.setPeer("user"+strings.Repeat("x", i%7)+"@example.net/r"+string(rune('a'+i%26))+strings.Repeat("y", i/26), ver)
+	}
+	for b.Loop() {
+		r.e.Supports("bob@example.net", nsReceipts)
 	}
 }

@@ -219,6 +219,7 @@ func (e *Engine) DiscoItems(ctx context.Context, addr, node string) ([]DiscoItem
 // it; a known one is reported from the cache.
 func (h *handler) peerCaps(full string, c *inCaps) {
 	caps := h.e.caps
+	full = normalJID(full)
 	if c == nil || c.Hash != "sha-1" || c.Ver == "" || full == "" {
 		caps.setPeer(full, "")
 		return
@@ -281,7 +282,7 @@ func capsEvent(account, full, node, ver string, info DiscoInfo) event.Caps {
 // full JID, that resource; for a bare one, any of its resources. It
 // reports false when nothing is known.
 func (e *Engine) Supports(addr, feature string) bool {
-	vers := []string{e.caps.peerVer(addr)}
+	vers := []string{e.caps.peerVer(normalJID(addr))}
 	if j, err := jid.Parse(addr); err == nil && j.Resourcepart() == "" {
 		vers = e.caps.peersOf(j.String())
 	}
@@ -291,4 +292,13 @@ func (e *Engine) Supports(addr, feature string) bool {
 		}
 	}
 	return false
+}
+
+// normalJID returns s in its canonical form (the keys of the caps cache),
+// or s itself if it is not a JID.
+func normalJID(s string) string {
+	if j, err := jid.Parse(s); err == nil {
+		return j.String()
+	}
+	return s
 }

@@ -59,7 +59,7 @@ func (h *handler) presence(d *xml.Decoder) error {
 		if p.Type == "" {
 			h.peerCaps(p.From, p.Caps)
 		} else {
-			h.e.caps.setPeer(p.From, "")
+			h.e.caps.setPeer(normalJID(p.From), "")
 		}
 	case "subscribe", "subscribed", "unsubscribe", "unsubscribed":
 		h.e.emit(event.Subscription{Header: head, From: bareOf(p.From), Type: p.Type, Status: p.Status, Nick: clip(p.Nick, maxNickLen)})
