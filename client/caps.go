@@ -31,6 +31,7 @@ const (
 	capsPeersSize  = 8192 // full JIDs whose ver is remembered
 	capsMaxItems   = 1024 // identities, features or form fields in one answer worth caching
 	capsBadVerSize = 256  // vers whose answer did not match, not asked again
+	capsMaxAsking  = 32   // disco#info questions about vers in flight at once
 )
 
 // CapsStore keeps peers' disco#info answers by ver across runs (the app
@@ -236,8 +237,8 @@ func (c *capsCache) setPeer(full, ver string) (changed, ask bool) {
 		c.npeers++
 	}
 	res[full] = ver
-	if _, ok := c.byVer[ver]; ok || c.asking[ver] || c.bad[ver] {
-		return old != ver, false
+	if _, ok := c.byVer[ver]; ok || c.asking[ver] || c.bad[ver] || len(c.asking) >= capsMaxAsking {
+		return old != ver, false // a peer changing ver with every presence gets few answers
 	}
 	c.asking[ver] = true
 	return old != ver, true

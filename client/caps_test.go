@@ -366,3 +366,14 @@ func BenchmarkSupportsBare(b *testing.B) {
 		r.e.Supports("bob@example.net", nsReceipts)
 	}
 }
+
+func TestPeerCapsFloodAskedBounded(t *testing.T) {
+	r := capsRig(t)
+	for i := 0; i < 3*capsMaxAsking; i++ {
+		r.feed(t, capsPresence("mallory@evil.example/r", strings.Repeat("v", i+1)))
+		r.events()
+	}
+	if qs := discoQueries(t, r); len(qs) != capsMaxAsking {
+		t.Errorf("%d questions in flight for a flood of vers, bound %d", len(qs), capsMaxAsking)
+	}
+}
