@@ -35,6 +35,27 @@ type Config struct {
 	// message sent in several languages, the version shown. Empty means
 	// the one from LC_ALL, LC_MESSAGES or LANG.
 	Lang string
+
+	// What we tell peers about ourselves (disco#info lists only what is
+	// answered). ClientType is our XEP-0030 identity type, "console"
+	// (default) or "pc".
+	ClientType       string
+	HideVersion      bool // do not answer XEP-0092 software version queries
+	HideTime         bool // do not answer XEP-0202 entity time queries
+	HideLastActivity bool // do not answer XEP-0012 last activity queries
+	NoReceipts       bool // do not answer XEP-0184 receipt requests
+	NoMarkers        bool // SendDisplayed sends nothing (XEP-0333)
+
+	// Discloses, if set, says whether the full JID from may learn that we
+	// are here and active: receipts, last activity, time and version are
+	// answered only when it returns true (XEP-0184 §8, XEP-0012 §9), say
+	// to contacts with a presence subscription. Our own account is always
+	// answered. Nil answers everyone.
+	Discloses func(from string) bool
+
+	// CapsStore keeps peers' caps across runs; nil keeps them in memory
+	// only (bounded).
+	CapsStore CapsStore
 }
 
 func (c *Config) applyDefaults() {
@@ -54,6 +75,9 @@ func (c *Config) applyDefaults() {
 	}
 	if c.MaxDepth <= 0 {
 		c.MaxDepth = 64
+	}
+	if c.ClientType == "" {
+		c.ClientType = "console"
 	}
 	if c.Lang == "" {
 		c.Lang = defaultLang()

@@ -38,6 +38,17 @@
 // our own messages, and only delay stamps from our own server or archive
 // place a message in the past (message.go).
 //
+// The everyday extensions have one file each: caps.go (XEP-0115: our
+// verification string, peers' answers checked against theirs and cached
+// by ver, bounded, behind a CapsStore), disco.go (XEP-0030), entity.go
+// (XEP-0199 ping, XEP-0092 version, XEP-0202 time, XEP-0012 last
+// activity), receipts.go (XEP-0184, XEP-0333), chatstates.go
+// (XEP-0085), correction.go (XEP-0308), blocking.go (XEP-0191),
+// vcard.go (XEP-0054) and nick.go (XEP-0172). What they answer is
+// switchable in Config, and disco#info lists exactly what is answered.
+// Their questions are engine methods taking a context, which block: call
+// them from a worker, never from the event loop.
+//
 // This package must not import the UI, storage or the command table: it
 // knows nothing of screens or SQLite, only of the stream.
 package client

@@ -29,6 +29,9 @@ type Engine struct {
 	done     chan struct{}      // closed when the connection manager has stopped
 	sess     *session           // the live session, nil when offline
 	presence Presence           // our own presence, re-sent after every reconnect
+
+	caps       *capsCache // peers' XEP-0115 capabilities (caps.go)
+	lastActive lastActive // when the user last did something (entity.go)
 }
 
 // Option adjusts an Engine made by New.
@@ -51,10 +54,12 @@ func New(cfg Config, out chan<- event.Event, opts ...Option) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{
-		cfg:      cfg,
-		account:  cfg.JID.Bare().String(),
-		out:      out,
-		presence: Presence{Priority: cfg.Priority},
+		cfg:        cfg,
+		account:    cfg.JID.Bare().String(),
+		out:        out,
+		presence:   Presence{Priority: cfg.Priority},
+		caps:       newCapsCache(cfg.CapsStore),
+		lastActive: lastActive{at: time.Now()},
 	}
 	for _, o := range opts {
 		o(e)
@@ -175,7 +180,7 @@ func (e *Engine) afterLogin(s *session, p Presence) {
 	if err := e.fetchRoster(s); err != nil {
 		e.emitError("fetch roster", err, "")
 	}
-	s.queue(presenceStanza(p), "")
+	s.queue(e.presenceStanza(p), "")
 	enableCarbons(s)
 }
 

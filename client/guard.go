@@ -351,7 +351,8 @@ func (g *streamGuard) stanzaStart() xml.StartElement {
 }
 
 // appendDropped writes the element that stands for a dropped stanza:
-// <dropped xmlns='urn:x-chat:guard' stanza='message' from='…' reason='…'/>.
+// <dropped xmlns='urn:x-chat:guard' stanza='message' from='…' id='…' type='…' reason='…'/>.
+// The id and type let a request whose answer was dropped fail at once.
 func appendDropped(out []byte, start xml.StartElement, reason string) []byte {
 	var b bytes.Buffer
 	attr := func(name, value string) {
@@ -362,6 +363,8 @@ func appendDropped(out []byte, start xml.StartElement, reason string) []byte {
 	b.WriteString("<dropped xmlns='" + nsGuard + "'")
 	attr("stanza", start.Name.Local)
 	attr("from", attrValue(start, "from"))
+	attr("id", attrValue(start, "id"))
+	attr("type", attrValue(start, "type"))
 	attr("reason", reason)
 	b.WriteString("/>")
 	return append(out, b.Bytes()...)

@@ -18,6 +18,12 @@ var iqHandlers = map[xml.Name]iqHandler{
 	{Space: nsPing, Local: "ping"}:       handlePing,
 	{Space: nsVersion, Local: "query"}:   handleVersion,
 	{Space: nsDiscoInfo, Local: "query"}: handleDiscoInfo,
+	// The everyday extensions, one file each.
+	{Space: nsDiscoItems, Local: "query"}: handleDiscoItems,
+	{Space: nsTime, Local: "time"}:        handleTime,
+	{Space: nsLast, Local: "query"}:       handleLast,
+	{Space: nsBlocking, Local: "block"}:   handleBlockPush,
+	{Space: nsBlocking, Local: "unblock"}: handleBlockPush,
 }
 
 // handler reads the stanzas of one session and turns them into events.
@@ -38,6 +44,9 @@ func (h *handler) handle(t xmlstream.TokenReadEncoder, start *xml.StartElement) 
 	h.s.touch()
 	if start.Name.Space == nsGuard && start.Name.Local == "dropped" {
 		// The stream guard (guard.go) dropped a stanza before the decoder.
+		if h.droppedAnswer(*start) {
+			return nil // the request it answered fails, and says so
+		}
 		h.tooBig(attrValue(*start, "stanza"), attrValue(*start, "from"), attrValue(*start, "reason"))
 		return nil
 	}

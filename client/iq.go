@@ -3,7 +3,6 @@ package client
 import (
 	"encoding/xml"
 	"fmt"
-	"runtime"
 
 	"mellium.im/xmlstream"
 	"mellium.im/xmpp/jid"
@@ -27,9 +26,6 @@ const (
 	ClientName    = "chat"
 	ClientVersion = "0.1"
 )
-
-// features are the disco#info features we answer with.
-var features = []string{nsDiscoInfo, nsPing, nsVersion, nsCarbons, nsSID, nsXHTMLIM}
 
 type iqInfo struct {
 	ID, Type, From string
@@ -91,36 +87,6 @@ func firstChild(d *xml.Decoder) (xml.StartElement, error) {
 
 func handlePing(*handler, iqInfo, *xml.Decoder, xml.StartElement) (xml.TokenReader, error) {
 	return nil, nil
-}
-
-func handleVersion(_ *handler, info iqInfo, _ *xml.Decoder, _ xml.StartElement) (xml.TokenReader, error) {
-	if info.Type != "get" {
-		return nil, stanza.Error{Type: stanza.Cancel, Condition: stanza.BadRequest}
-	}
-	el := func(name, text string) xml.TokenReader {
-		return xmlstream.Wrap(xmlstream.Token(xml.CharData(text)), xml.StartElement{Name: xml.Name{Local: name}})
-	}
-	return xmlstream.Wrap(
-		xmlstream.MultiReader(el("name", ClientName), el("version", ClientVersion), el("os", runtime.GOOS)),
-		xml.StartElement{Name: xml.Name{Space: nsVersion, Local: "query"}},
-	), nil
-}
-
-func handleDiscoInfo(_ *handler, info iqInfo, _ *xml.Decoder, _ xml.StartElement) (xml.TokenReader, error) {
-	if info.Type != "get" {
-		return nil, stanza.Error{Type: stanza.Cancel, Condition: stanza.BadRequest}
-	}
-	parts := []xml.TokenReader{xmlstream.Wrap(nil, xml.StartElement{Name: xml.Name{Local: "identity"}, Attr: []xml.Attr{
-		{Name: xml.Name{Local: "category"}, Value: "client"},
-		{Name: xml.Name{Local: "type"}, Value: "console"},
-		{Name: xml.Name{Local: "name"}, Value: ClientName},
-	}})}
-	for _, f := range features {
-		parts = append(parts, xmlstream.Wrap(nil, xml.StartElement{Name: xml.Name{Local: "feature"},
-			Attr: []xml.Attr{{Name: xml.Name{Local: "var"}, Value: f}}}))
-	}
-	return xmlstream.Wrap(xmlstream.MultiReader(parts...),
-		xml.StartElement{Name: xml.Name{Space: nsDiscoInfo, Local: "query"}}), nil
 }
 
 // answer hands an IQ result or error to the request waiting for it

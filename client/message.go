@@ -29,6 +29,8 @@ type inMessage struct {
 	Error    *stanzaError `xml:"error"`
 	Received *carbonWrap  `xml:"urn:xmpp:carbons:2 received"`
 	Sent     *carbonWrap  `xml:"urn:xmpp:carbons:2 sent"`
+	PEP      *pepEvent    `xml:"http://jabber.org/protocol/pubsub#event event"`
+	Ext      []extElement `xml:",any"` // chat states, receipts, markers, corrections (scanExtras)
 }
 
 // xhtmlIM is a XEP-0071 payload; its body is kept as raw XML for package
@@ -120,19 +122,19 @@ func (h *handler) message(d *xml.Decoder) error {
 	if err := d.Decode(&m); err != nil {
 		return fmt.Errorf("decode message: %w", err)
 	}
-	outgoing := false
-	if fw := carbon(&m); fw != nil {
+	outgoing, carbon := false, false
+	if fw := forwardedOf(&m); fw != nil {
 		if err := h.checkCarbon(m, *fw); err != nil {
 			return err
 		}
-		outgoing = m.Sent != nil
+		outgoing, carbon = m.Sent != nil, true
 		m = *fw
 	}
-	return h.emitMessage(m, outgoing)
+	return h.emitMessage(m, outgoing, carbon)
 }
 
-// carbon returns the forwarded message of a XEP-0280 carbon, or nil.
-func carbon(m *inMessage) *inMessage {
+// forwardedOf returns the forwarded message of a XEP-0280 carbon, or nil.
+func forwardedOf(m *inMessage) *inMessage {
 	for _, w := range []*carbonWrap{m.Received, m.Sent} {
 		if w != nil && w.Forwarded != nil && w.Forwarded.Message != nil {
 			return w.Forwarded.Message
@@ -141,7 +143,10 @@ func carbon(m *inMessage) *inMessage {
 	return nil
 }
 
-func (h *handler) emitMessage(m inMessage, outgoing bool) error {
+// emitMessage reports a message (a carbon's copy when carbon), and what
+// its extensions say. Receipts are answered only for a message sent to
+// this client: a carbon's is answered by the client it went to.
+func (h *handler) emitMessage(m inMessage, outgoing, carbon bool) error {
 	from, err := parseOr(m.From, h.e.cfg.JID.Bare()) // RFC 6120 §8.1.2.1: no from = our account
 	if err != nil {
 		return fmt.Errorf("bad from %q: %w", m.From, err)
@@ -150,10 +155,18 @@ func (h *handler) emitMessage(m inMessage, outgoing bool) error {
 		h.e.emit(event.Error{Header: event.At(h.e.account), Context: "message to " + from.String() + " failed", Text: m.Error.String(), From: from.String()})
 		return nil
 	}
+	x := scanExtras(m.Ext)
+	if !outgoing {
+		h.receiptEvents(from, x)
+		h.pepNick(from, m.PEP)
+	}
 	body := pickLang(m.Body, m.Lang, h.e.cfg.Lang)
 	subject := pickLang(m.Subject, m.Lang, h.e.cfg.Lang)
 	if body == "" && subject == "" {
-		return nil // chat states, receipts and other body-less payloads
+		if !outgoing {
+			h.chatStateEvent(m, from, x.chatState) // standalone: not a message
+		}
+		return nil
 	}
 	peer := from.Bare().String()
 	if outgoing {
@@ -168,6 +181,7 @@ func (h *handler) emitMessage(m inMessage, outgoing bool) error {
 		Header: event.Header{Time: now, Account: h.e.account}, Outgoing: outgoing,
 		From: from.String(), To: m.To, Peer: peer, ID: m.ID, Type: orDefault(m.Type, "normal"),
 		Thread: m.Thread, Subject: subject, Body: body, Stamp: now,
+		Replaces: x.replaces, Receipt: x.receiptReq, Markable: x.markable,
 	}
 	if m.OriginID != nil {
 		ev.OriginID = m.OriginID.ID
@@ -182,6 +196,12 @@ func (h *handler) emitMessage(m inMessage, outgoing bool) error {
 	}
 	h.placeByDelay(&ev, m.Delay, now)
 	h.e.emit(ev)
+	if !outgoing {
+		h.chatStateEvent(m, from, x.chatState)
+	}
+	if x.receiptReq && !outgoing && !carbon {
+		h.answerReceipt(m, from)
+	}
 	return nil
 }
 
@@ -206,6 +226,10 @@ type OutMessage struct {
 	Type   string // chat (default) or normal
 	Thread string
 	XHTML  string // optional XEP-0071 alternative: the XML inside <body>, already validated
+
+	// Replaces is the id of our earlier message this one corrects
+	// (XEP-0308): the ID of the event SendMessage returned for it.
+	Replaces string
 }
 
 // SendMessage queues a message and returns the event that records it (with
@@ -221,31 +245,45 @@ func (e *Engine) SendMessage(m OutMessage) (event.Message, error) {
 	}
 	typ := orDefault(m.Type, "chat")
 	id := randomID()
-	stanza, err := messageStanza(to.String(), typ, id, m.Thread, m.Body, m.XHTML)
+	out := outStanza{to: to.String(), typ: typ, id: id, msg: m,
+		receipt:  typ != "groupchat" && e.Supports(to.String(), nsReceipts),
+		markable: typ == "chat" && e.Supports(to.String(), nsMarkers)}
+	stanza, err := messageStanza(out)
 	if err != nil {
 		return event.Message{}, fmt.Errorf("send to %s: %w", to, err)
 	}
 	s.queue(stanza, "message to "+to.String())
+	e.lastActive.touch()
 	now := time.Now()
 	return event.Message{
 		Header: event.Header{Time: now, Account: e.account}, Outgoing: true,
 		From: s.xs.LocalAddr().String(), To: to.String(), Peer: to.Bare().String(),
 		ID: id, OriginID: id, Type: typ, Thread: m.Thread, Body: m.Body, XHTML: m.XHTML, Stamp: now,
+		Replaces: m.Replaces, Receipt: out.receipt, Markable: out.markable,
 	}, nil
 }
 
-func messageStanza(to, typ, id, thread, body, xhtml string) (xml.TokenReader, error) {
-	inner := []xml.TokenReader{textElement("body", body)}
-	if thread != "" {
-		inner = append(inner, textElement("thread", thread))
+// outStanza is a message to write: OutMessage and what the engine adds.
+type outStanza struct {
+	to, typ, id       string
+	msg               OutMessage
+	receipt, markable bool // ask for a XEP-0184 receipt; XEP-0333 markable
+}
+
+func messageStanza(o outStanza) (xml.TokenReader, error) {
+	to, typ, id := o.to, o.typ, o.id
+	inner := []xml.TokenReader{textElement("body", o.msg.Body)}
+	if o.msg.Thread != "" {
+		inner = append(inner, textElement("thread", o.msg.Thread))
 	}
-	if xhtml != "" {
-		html, err := xhtmlPayload(xhtml)
+	if o.msg.XHTML != "" {
+		html, err := xhtmlPayload(o.msg.XHTML)
 		if err != nil {
 			return nil, err
 		}
 		inner = append(inner, html)
 	}
+	inner = append(inner, extensionsOut(o)...)
 	inner = append(inner, xmlstream.Wrap(nil, xml.StartElement{Name: xml.Name{Space: nsSID, Local: "origin-id"},
 		Attr: []xml.Attr{{Name: xml.Name{Local: "id"}, Value: id}}}))
 	return xmlstream.Wrap(xmlstream.MultiReader(inner...), xml.StartElement{Name: xml.Name{Local: "message"}, Attr: []xml.Attr{

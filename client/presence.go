@@ -30,6 +30,8 @@ type inPresence struct {
 	Status   string       `xml:"status"`
 	Priority string       `xml:"priority"`
 	Error    *stanzaError `xml:"error"`
+	Caps     *inCaps      `xml:"http://jabber.org/protocol/caps c"`
+	Nick     string       `xml:"http://jabber.org/protocol/nick nick"`
 }
 
 func (h *handler) presence(d *xml.Decoder) error {
@@ -54,8 +56,13 @@ func (h *handler) presence(d *xml.Decoder) error {
 			from = h.e.account
 		}
 		h.e.emit(event.Presence{Header: head, From: from, Available: p.Type == "", Show: normalShow(p.Show), Status: p.Status, Priority: int(prio)})
+		if p.Type == "" {
+			h.peerCaps(p.From, p.Caps)
+		} else {
+			h.e.caps.setPeer(normalJID(p.From), "")
+		}
 	case "subscribe", "subscribed", "unsubscribe", "unsubscribed":
-		h.e.emit(event.Subscription{Header: head, From: bareOf(p.From), Type: p.Type, Status: p.Status})
+		h.e.emit(event.Subscription{Header: head, From: bareOf(p.From), Type: p.Type, Status: p.Status, Nick: clip(p.Nick, maxNickLen)})
 	case "error":
 		h.e.emit(event.Error{Header: head, Context: "presence error from " + orServer(p.From), Text: p.Error.String(), From: p.From})
 	}
@@ -79,12 +86,12 @@ func bareOf(s string) string {
 	return j.Bare().String()
 }
 
-// presenceStanza builds our broadcast presence.
-func presenceStanza(p Presence) xml.TokenReader {
-	return presenceTo("", "", p)
+// presenceStanza builds our broadcast presence, with our XEP-0115 caps.
+func (e *Engine) presenceStanza(p Presence) xml.TokenReader {
+	return presenceTo("", "", p, e.capsElement())
 }
 
-func presenceTo(to, typ string, p Presence) xml.TokenReader {
+func presenceTo(to, typ string, p Presence, extra ...xml.TokenReader) xml.TokenReader {
 	var attrs []xml.Attr
 	if to != "" {
 		attrs = append(attrs, xml.Attr{Name: xml.Name{Local: "to"}, Value: to})
@@ -102,6 +109,11 @@ func presenceTo(to, typ string, p Presence) xml.TokenReader {
 	if typ == "" && p.Priority != 0 {
 		inner = append(inner, textElement("priority", strconv.Itoa(p.Priority)))
 	}
+	for _, x := range extra {
+		if x != nil {
+			inner = append(inner, x)
+		}
+	}
 	return xmlstream.Wrap(xmlstream.MultiReader(inner...), xml.StartElement{Name: xml.Name{Local: "presence"}, Attr: attrs})
 }
 
@@ -116,8 +128,9 @@ func (e *Engine) SetPresence(p Presence) {
 	e.presence = p
 	s := e.sess
 	e.mu.Unlock()
+	e.lastActive.touch()
 	if s != nil {
-		s.queue(presenceStanza(p), "")
+		s.queue(e.presenceStanza(p), "")
 	}
 }
 

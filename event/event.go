@@ -79,6 +79,14 @@ type Message struct {
 	Delayed  bool      // Stamp comes from a delay element of our server (offline storage or archive)
 	Claimed  time.Time // a sender's own delay stamp, not believed: metadata only, it does not place the message; zero if none
 	Error    string    // for type error: the condition and text
+
+	// Replaces is the id of the message this one corrects (XEP-0308), or
+	// "". The engine does not know the original: whoever does must accept
+	// the correction only from the same full JID (From) that sent it, and
+	// only in the same conversation.
+	Replaces string
+	Receipt  bool // the sender asks for a XEP-0184 receipt (answered by the engine unless switched off)
+	Markable bool // the sender accepts XEP-0333 chat markers for it
 }
 
 // Kind implements Event.
@@ -104,6 +112,7 @@ type Subscription struct {
 	From   string // bare JID of the contact
 	Type   string // subscribe, subscribed, unsubscribe or unsubscribed
 	Status string // optional text sent with the request
+	Nick   string // XEP-0172 nickname the contact gave with the request, if any
 }
 
 // Kind implements Event.
