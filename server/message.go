@@ -1,12 +1,5 @@
 package server
 
-import (
-	"errors"
-	"time"
-
-	"chat/server/store"
-)
-
 // routeMessage delivers a message per RFC 6121 §8.5.
 func (srv *Server) routeMessage(st *stanza) {
 	if !st.hasTo {
@@ -31,7 +24,7 @@ func (srv *Server) messageToUser(st *stanza) {
 	bare := st.to.Bare().String()
 	if res := st.to.Resourcepart(); res != "" {
 		if s := srv.reg.session(bare, res); s != nil {
-			s.send(st.n.bytes())
+			s.sendMsg(st.n.bytes())
 			return
 		}
 		// RFC 6121 §8.5.3.2.1: no such resource.
@@ -68,7 +61,7 @@ func (srv *Server) messageToBare(st *stanza, bare string) {
 	if len(targets) > 0 {
 		b := st.n.bytes()
 		for _, s := range targets {
-			s.send(b)
+			s.sendMsg(b)
 		}
 		return
 	}
@@ -100,38 +93,4 @@ func nonNegative(ss []*session) (all, best []*session) {
 		}
 	}
 	return all, best
-}
-
-// storeOffline keeps a message for later, stamped with XEP-0203 delay.
-func (srv *Server) storeOffline(st *stanza, bare string) {
-	c := *st.n
-	c.kids = append(append([]any(nil), st.n.kids...), elem(nsDelay, "delay",
-		"from", srv.domain, "stamp", time.Now().UTC().Format("2006-01-02T15:04:05.000Z")).add("Offline storage"))
-	ctx, cancel := srv.storeCtx()
-	defer cancel()
-	err := srv.store.StoreOffline(ctx, bare, c.bytes())
-	switch {
-	case errors.Is(err, store.ErrOfflineFull):
-		srv.bounce(st, "cancel", "service-unavailable", "the recipient's offline storage is full")
-	case errors.Is(err, store.ErrStanzaTooLarge):
-		srv.bounce(st, "cancel", "service-unavailable", "too large to keep offline")
-	case err != nil:
-		srv.logf("store offline message for %s: %v", bare, err)
-		srv.bounce(st, "wait", "internal-server-error", "")
-	}
-}
-
-// deliverOffline sends the messages stored for s's account. The caller
-// holds the account's lock and has just made s available.
-func (srv *Server) deliverOffline(s *session) {
-	ctx, cancel := srv.storeCtx()
-	defer cancel()
-	msgs, err := srv.store.TakeOffline(ctx, s.bare)
-	if err != nil {
-		srv.logf("take offline messages of %s: %v", s.bare, err)
-		return
-	}
-	for _, m := range msgs {
-		s.send(m)
-	}
 }

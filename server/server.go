@@ -45,6 +45,10 @@ type Server struct {
 	wg     sync.WaitGroup
 
 	comps components
+
+	resumes  resumes             // stream-management sessions by resumption id
+	offMu    sync.Mutex          // guards offOwner
+	offOwner map[string]*session // account → the session delivering its offline messages
 }
 
 // New prepares a server: it opens the store, creates the configured users
@@ -57,7 +61,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	srv := &Server{cfg: cfg, domain: domain, reg: newRegistry(), locks: newUserLocks(),
 		throttle: newLoginThrottle(cfg.AuthFailureDelay, cfg.AuthFailureMaxDelay),
-		conns:    map[*conn]bool{}, perIP: map[string]int{}, pre: preAuth{perIP: map[string]int{}}}
+		conns:    map[*conn]bool{}, perIP: map[string]int{}, pre: preAuth{perIP: map[string]int{}},
+		offOwner: map[string]*session{}}
 	srv.ctx, srv.cancel = context.WithCancel(context.Background())
 	if cfg.loginWait != nil {
 		srv.throttle.sleep = cfg.loginWait
