@@ -45,22 +45,33 @@ func (srv *Server) keepOffline(n *node, bare string) error {
 // time, each send waiting for room in s's queue. The caller holds the
 // account's lock and has just made s available.
 func (srv *Server) deliverOffline(s *session) {
-	if !srv.claimOffline(s) {
-		return
-	}
+	srv.claimOffline(s)
+	srv.deliverRange(s, s.offLast, 0, true)
+}
+
+// deliverRange sends s the stored messages with ids in (after, upto], or
+// all after after if upto is 0; next says s.offLast follows. The caller
+// holds the account's lock.
+func (srv *Server) deliverRange(s *session, after, upto int64, next bool) {
 	for {
 		ctx, cancel := srv.storeCtx()
-		msgs, err := srv.store.Offline(ctx, s.bare, s.offLast, offlinePage)
+		msgs, err := srv.store.Offline(ctx, s.bare, after, offlinePage)
 		cancel()
 		if err != nil {
 			srv.logf("read offline messages of %s: %v", s.bare, err)
 			return
 		}
 		for _, m := range msgs {
+			if upto > 0 && m.ID > upto {
+				return
+			}
 			if !s.sendItem(item{b: m.Stanza, offline: m.ID}) {
 				return
 			}
-			s.offLast = m.ID
+			after = m.ID
+			if next {
+				s.offLast = m.ID
+			}
 		}
 		srv.flushOffline(s)
 		if len(msgs) < offlinePage {
@@ -71,27 +82,40 @@ func (srv *Server) deliverOffline(s *session) {
 
 // claimOffline makes s the session delivering its account's offline
 // messages. If another session of the account delivered some that are
-// not deleted yet, s starts after them: they are on their way there
-// (and stay stored, for the next login, if they never arrive). The
-// caller holds the account's lock, which guards offLast.
-func (srv *Server) claimOffline(s *session) bool {
+// not deleted yet, s starts after them: they are on their way there, and
+// if they never arrive that session gives them back to s when it ends
+// (releaseOffline). The caller holds the account's lock, which guards
+// offLast and offStart.
+func (srv *Server) claimOffline(s *session) {
 	srv.offMu.Lock()
 	defer srv.offMu.Unlock()
 	if o := srv.offOwner[s.bare]; o != nil && o != s {
 		s.offLast = max(s.offLast, o.offLast)
+		s.offStart = s.offLast
 	}
 	srv.offOwner[s.bare] = s
-	return true
 }
 
 // releaseOffline ends s's claim, once what it delivered is deleted: the
-// next login reads what is left from the start.
+// next login reads what is left from the start, and an available session
+// that started after s's messages gets those still stored.
 func (srv *Server) releaseOffline(s *session) {
 	srv.flushOffline(s)
 	srv.offMu.Lock()
-	defer srv.offMu.Unlock()
-	if srv.offOwner[s.bare] == s {
+	owner := srv.offOwner[s.bare] == s
+	if owner {
 		delete(srv.offOwner, s.bare)
+	}
+	srv.offMu.Unlock()
+	unlock := srv.locks.lock(s.bare)
+	defer unlock()
+	for _, o := range srv.reg.available(s.bare) {
+		if o != s && o.offStart > 0 {
+			upto := o.offStart
+			o.offStart = 0
+			srv.deliverRange(o, 0, upto, false)
+			return
+		}
 	}
 }
 

@@ -20,21 +20,22 @@ type session struct {
 	full string // jid as text
 	bare string // the account, as text
 
-	qmu     sync.Mutex
-	queue   []item        // serialised stanzas waiting for the writer
-	qbytes  int           // bytes queued or being written, counted in srv.queued
-	qclosed bool          // the queue is released: nothing more is counted
-	room    chan struct{} // closed and replaced when the writer makes progress
-	sm      smState       // stream management (sm.go)
-	offDone []int64       // offline messages delivered, to delete
-	wake    chan struct{} // signalled when queue grows
-	detach  atomic.Bool   // kept for a resumption when the connection ends
-	ended   chan struct{} // closed once detached or ended for good
-	offLast int64         // the last offline message queued; under the account lock
-	done    chan struct{} // closed when the session is ending
-	endOnce sync.Once
-	endErr  *streamError  // sent before the connection closes, if any
-	wdone   chan struct{} // closed when the writer has finished
+	qmu      sync.Mutex
+	queue    []item        // serialised stanzas waiting for the writer
+	qbytes   int           // bytes queued or being written, counted in srv.queued
+	qclosed  bool          // the queue is released: nothing more is counted
+	room     chan struct{} // closed and replaced when the writer makes progress
+	sm       smState       // stream management (sm.go)
+	offDone  []int64       // offline messages delivered, to delete
+	wake     chan struct{} // signalled when queue grows
+	detach   atomic.Bool   // kept for a resumption when the connection ends
+	ended    chan struct{} // closed once detached or ended for good
+	offLast  int64         // the last offline message queued; under the account lock
+	offStart int64         // offline messages up to this one went to another session; under the account lock
+	done     chan struct{} // closed when the session is ending
+	endOnce  sync.Once
+	endErr   *streamError  // sent before the connection closes, if any
+	wdone    chan struct{} // closed when the writer has finished
 
 	mu         sync.Mutex
 	available  bool            // initial presence sent and not unavailable since
