@@ -75,16 +75,7 @@ func (s *session) run() {
 	for {
 		n, err := s.c.r.next()
 		if err != nil {
-			var se *streamError
-			if errors.As(err, &se) {
-				s.srv.logf("%s: %v", s.full, se)
-				s.end(se, false)
-			} else {
-				if !errors.Is(err, errStreamClosed) && s.resumable() {
-					s.detach.Store(true)
-				}
-				s.end(nil, false)
-			}
+			s.readFailed(err)
 			break
 		}
 		if !s.handle(n) {
@@ -94,6 +85,23 @@ func (s *session) run() {
 	<-s.wdone
 	s.srv.detachOrEnd(s)
 	s.c.drain()
+}
+
+// readFailed ends the session after a read error: a broken connection
+// of a resumable session detaches it (see sm.go), a stream error is sent.
+func (s *session) readFailed(err error) {
+	if s.resumable() && s.c.r.in.err != nil && !errors.Is(err, errStreamClosed) {
+		s.detach.Store(true)
+		s.end(nil, false)
+		return
+	}
+	var se *streamError
+	if errors.As(err, &se) {
+		s.srv.logf("%s: %v", s.full, se)
+		s.end(se, false)
+		return
+	}
+	s.end(nil, false)
 }
 
 // resumable reports whether the client enabled resumption.
