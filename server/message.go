@@ -15,41 +15,45 @@ func (srv *Server) routeMessage(st *stanza) {
 		srv.bounce(st, "cancel", "remote-server-not-found", "this server does not federate")
 	case toComponent:
 		srv.toComponent(st.n, st.to)
+		srv.sendCarbons(st, nil)
 	case toUser:
-		srv.messageToUser(st)
+		srv.archive(st)
+		srv.sendCarbons(st, srv.messageToUser(st))
 	}
 }
 
-func (srv *Server) messageToUser(st *stanza) {
+// messageToUser delivers a message to an account of ours and returns the
+// sessions that got it.
+func (srv *Server) messageToUser(st *stanza) []*session {
 	bare := st.to.Bare().String()
 	if res := st.to.Resourcepart(); res != "" {
 		if s := srv.reg.session(bare, res); s != nil {
 			s.sendMsg(st.n.bytes())
-			return
+			return []*session{s}
 		}
 		// RFC 6121 §8.5.3.2.1: no such resource.
 		switch st.typ {
 		case "", "normal", "chat":
 		case "groupchat":
 			srv.bounce(st, "cancel", "service-unavailable", "")
-			return
+			return nil
 		default: // headline, error: dropped
-			return
+			return nil
 		}
 	}
-	srv.messageToBare(st, bare)
+	return srv.messageToBare(st, bare)
 }
 
 // messageToBare implements RFC 6121 §8.5.2: the highest non-negative
 // priority available resources get chat and normal messages; with none,
 // a message with a body is stored offline.
-func (srv *Server) messageToBare(st *stanza, bare string) {
+func (srv *Server) messageToBare(st *stanza, bare string) []*session {
 	switch st.typ {
 	case "error":
-		return
+		return nil
 	case "groupchat":
 		srv.bounce(st, "cancel", "service-unavailable", "")
-		return
+		return nil
 	}
 	unlock := srv.locks.lock(bare) // against initial presence taking the offline queue
 	defer unlock()
@@ -63,16 +67,17 @@ func (srv *Server) messageToBare(st *stanza, bare string) {
 		for _, s := range targets {
 			s.sendMsg(b)
 		}
-		return
+		return targets
 	}
 	if !srv.userExists(bare) {
 		srv.bounce(st, "cancel", "service-unavailable", "")
-		return
+		return nil
 	}
 	if st.typ == "headline" || st.n.child(nsClient, "body") == nil {
-		return // chat states and the like are not worth keeping
+		return nil // chat states and the like are not worth keeping
 	}
 	srv.storeOffline(st, bare)
+	return nil
 }
 
 // nonNegative returns the sessions with a non-negative priority, and those

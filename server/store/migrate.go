@@ -49,5 +49,17 @@ CREATE TABLE offline (
 	stanza  BLOB    NOT NULL
 );
 CREATE INDEX offline_user ON offline (user_id, id);
+`, // 2: the message archive (XEP-0313), one row per message and owner.
+	`
+CREATE TABLE archive (
+	id        INTEGER PRIMARY KEY,
+	user_id   INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+	stanza_id TEXT    NOT NULL,
+	with_jid  TEXT    NOT NULL,
+	at        INTEGER NOT NULL,
+	stanza    BLOB    NOT NULL,
+	UNIQUE (user_id, stanza_id)
+);
+CREATE INDEX archive_with ON archive (user_id, with_jid, id);
 `,
 }
