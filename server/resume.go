@@ -52,27 +52,28 @@ func (srv *Server) detachOrEnd(s *session) {
 		srv.logf("%s detached, resumable for %v", s.full, srv.cfg.ResumeTimeout)
 		time.AfterFunc(srv.cfg.ResumeTimeout, func() {
 			if srv.resumes.take(s) {
-				srv.logf("%s was not resumed", s.full)
-				srv.settle(s)
+				kept := srv.settle(s)
+				srv.logf("%s was not resumed: %d unacknowledged messages kept offline", s.full, kept)
 			}
 		})
 		return
 	}
 	srv.resumes.take(s)
 	srv.unbindSession(s)
-	srv.settle(s)
+	if kept := srv.settle(s); kept > 0 {
+		srv.logf("%s: %d unacknowledged messages kept offline", s.full, kept)
+	}
 }
 
 // settle ends a session for good: the messages the client did not
 // acknowledge are kept offline (those read from offline storage are
 // still there) and its offline claim is released.
-func (srv *Server) settle(s *session) {
+func (srv *Server) settle(s *session) (kept int) {
 	s.qmu.Lock()
 	unacked := s.sm.unacked
 	s.sm.unacked, s.sm.ubytes = nil, 0
 	s.qmu.Unlock()
 	s.releaseQueue()
-	kept := 0
 	for _, it := range unacked {
 		if !it.msg || it.offline != 0 {
 			continue
@@ -87,13 +88,11 @@ func (srv *Server) settle(s *session) {
 		}
 		kept++
 	}
-	if kept > 0 {
-		srv.logf("%s: %d unacknowledged messages kept offline", s.full, kept)
-	}
 	if s.detaching() {
 		srv.presenceGone(s)
 	}
 	srv.releaseOffline(s)
+	return kept
 }
 
 // resume handles <resume/> in place of resource binding; it returns the
