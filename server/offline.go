@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"time"
 
@@ -36,7 +37,7 @@ func (srv *Server) keepOffline(n *node, bare string) error {
 	c := *n
 	c.kids = append(append([]any(nil), n.kids...), elem(nsDelay, "delay",
 		"from", srv.domain, "stamp", time.Now().UTC().Format("2006-01-02T15:04:05.000Z")).add("Offline storage"))
-	ctx, cancel := srv.storeCtx()
+	ctx, cancel := durableCtx()
 	defer cancel()
 	return srv.store.StoreOffline(ctx, bare, c.bytes())
 }
@@ -138,9 +139,15 @@ func (srv *Server) flushOffline(s *session) {
 	if len(ids) == 0 {
 		return
 	}
-	ctx, cancel := srv.storeCtx()
+	ctx, cancel := durableCtx()
 	defer cancel()
 	if err := srv.store.DeleteOffline(ctx, s.bare, ids); err != nil {
 		srv.logf("delete delivered offline messages of %s: %v", s.bare, err)
 	}
+}
+
+// durableCtx bounds a store call that must happen even while the server
+// is stopping: keeping a message or forgetting a delivered one.
+func durableCtx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), 10*time.Second)
 }

@@ -51,7 +51,7 @@ func (srv *Server) detachOrEnd(s *session) {
 		srv.reg.remove(s)
 		srv.logf("%s detached, resumable for %v", s.full, srv.cfg.ResumeTimeout)
 		time.AfterFunc(srv.cfg.ResumeTimeout, func() {
-			if srv.resumes.take(s) {
+			if srv.ctx.Err() == nil && srv.resumes.take(s) {
 				kept := srv.settle(s)
 				srv.logf("%s was not resumed: %d unacknowledged messages kept offline", s.full, kept)
 			}
@@ -62,6 +62,24 @@ func (srv *Server) detachOrEnd(s *session) {
 	srv.unbindSession(s)
 	if kept := srv.settle(s); kept > 0 {
 		srv.logf("%s: %d unacknowledged messages kept offline", s.full, kept)
+	}
+}
+
+// settleDetached ends every detached session for good, when the server
+// stops: what their clients did not acknowledge is kept offline.
+func (srv *Server) settleDetached() {
+	srv.resumes.mu.Lock()
+	var detached []*session
+	for _, s := range srv.resumes.byID {
+		if s.detaching() {
+			detached = append(detached, s)
+		}
+	}
+	srv.resumes.mu.Unlock()
+	for _, s := range detached {
+		if srv.resumes.take(s) {
+			srv.settle(s)
+		}
 	}
 }
 

@@ -257,6 +257,7 @@ func (srv *Server) Close() error {
 		s.end(errStream("system-shutdown", "the server is stopping"), false)
 	}
 	srv.wg.Wait()
+	srv.settleDetached()
 	srv.releaseStore()
 	return nil
 }

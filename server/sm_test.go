@@ -123,3 +123,28 @@ func TestAckCountsWrap(t *testing.T) {
 		t.Error("an ack of more than was sent was accepted")
 	}
 }
+
+// TestShutdownKeepsUnacknowledged: messages a stream-management client
+// had not acknowledged when the server stops, attached or detached, are
+// in offline storage when it starts again on the same data.
+func TestShutdownKeepsUnacknowledged(t *testing.T) {
+	dir := t.TempDir()
+	ts := startServer(t, func(c *Config) { c.DataDir = dir })
+	bob := ts.smRaw(t, "bob", "b", true)
+	bob.presence(0)
+	carol := ts.smRaw(t, "carol", "c", true)
+	carol.presence(0)
+	alice := ts.raw(t, "alice", "a")
+	sendNumbered(alice, "bob@localhost/b", "m", 0, 5)
+	sendNumbered(alice, "carol@localhost/c", "m", 0, 5)
+	bob.readNumbered(t, "m", 0, 5)
+	carol.readNumbered(t, "m", 0, 5)
+	carol.reset() // detached when the server stops
+	ts.srv.Close()
+	again := startServer(t, func(c *Config) { c.DataDir = dir })
+	for _, user := range []string{"bob", "carol"} {
+		if n := again.offline(t, user); n != 5 {
+			t.Errorf("%s: %d messages offline after the restart, want the 5 unacknowledged", user, n)
+		}
+	}
+}
