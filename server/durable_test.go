@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // fillOffline has alice send n messages "offline i" to carol, who is not
@@ -24,7 +25,17 @@ func fillOffline(t *testing.T, ts *testServer, n int) {
 		}
 	}
 	alice.write(b.String())
-	alice.iq("get", "localhost", "<ping xmlns='urn:xmpp:ping'/>")
+	alice.write("<iq type='get' id='filled' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>")
+	for { // storing thousands takes a while on a loaded machine: wait long
+		_ = alice.conn.SetReadDeadline(time.Now().Add(5 * time.Minute))
+		n, err := alice.r.next()
+		if err != nil {
+			t.Fatalf("waiting for the messages to be stored: %v", err)
+		}
+		if n.name.Local == "iq" && n.get("id") == "filled" {
+			break
+		}
+	}
 	if got := ts.offline(t, "carol"); got != n {
 		t.Fatalf("%d offline messages stored, want %d", got, n)
 	}
