@@ -12,8 +12,8 @@ import (
 )
 
 // The message archive (XEP-0313, urn:xmpp:mam:2) of 1:1 messages: each
-// chat message between accounts is committed to the sender's and the
-// recipient's archives before it is routed, stamped with a XEP-0359
+// chat message between accounts goes to the sender's and the recipient's
+// archives (committed in batches: archiver.go), stamped with a XEP-0359
 // <stanza-id by='recipient'/> (the archive id), and an account can page
 // through its own archive with RSM, filtered by JID and time.
 
@@ -52,11 +52,7 @@ func (srv *Server) archive(st *stanza) {
 		owners = append(owners, st.from.Bare().String())
 		msgs = append(msgs, store.Archived{StanzaID: id, With: rcpt, At: now, Stanza: b})
 	}
-	ctx, cancel := srv.storeCtx()
-	defer cancel()
-	if err := srv.store.Archive(ctx, owners, msgs); err != nil && !errors.Is(err, store.ErrNoUser) {
-		srv.logf("archive a message from %s to %s: %v", st.from, rcpt, err)
-	}
+	srv.archiver.add(owners, msgs)
 }
 
 // mamIQ answers a query of the sender's own archive; it reports false
@@ -74,6 +70,7 @@ func (srv *Server) mamIQ(s *session, st *stanza, q *node) bool {
 		srv.bounce(st, "modify", "bad-request", bad)
 		return true
 	}
+	srv.archiver.sync()
 	ctx, cancel := srv.storeCtx()
 	defer cancel()
 	page, complete, err := srv.store.QueryArchive(ctx, s.bare, aq)

@@ -46,6 +46,7 @@ type Server struct {
 
 	comps components
 
+	archiver *archiver           // writes the message archive (archiver.go)
 	resumes  resumes             // stream-management sessions by resumption id
 	offMu    sync.Mutex          // guards offOwner
 	offOwner map[string]*session // account → the session delivering its offline messages
@@ -76,6 +77,7 @@ func New(cfg Config) (*Server, error) {
 		srv.releaseStore()
 		return nil, err
 	}
+	srv.archiver = newArchiver(srv)
 	return srv, nil
 }
 
@@ -258,6 +260,7 @@ func (srv *Server) Close() error {
 	}
 	srv.wg.Wait()
 	srv.settleDetached()
+	srv.archiver.close()
 	srv.releaseStore()
 	return nil
 }

@@ -32,9 +32,8 @@ type ArchiveQuery struct {
 // archive.
 var ErrNoSuchItem = errors.New("no such archived message")
 
-// Archive keeps messages for their owners, all in one transaction: the
-// server commits a routed message to the sender's and the recipient's
-// archives at once.
+// Archive keeps messages for their owners (owners[i] owns msgs[i]), all
+// in one transaction; owners that are not accounts are skipped.
 func (s *Store) Archive(ctx context.Context, owners []string, msgs []Archived) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		for i, owner := range owners {
@@ -46,6 +45,9 @@ func (s *Store) Archive(ctx context.Context, owners []string, msgs []Archived) e
 				return err
 			}
 			id, err := userID(ctx, tx, u)
+			if errors.Is(err, ErrNoUser) {
+				continue // a message to an account that does not exist
+			}
 			if err != nil {
 				return err
 			}
