@@ -106,8 +106,8 @@ func (srv *Server) settle(s *session) (kept int) {
 		}
 		kept++
 	}
-	if s.detaching() {
-		srv.presenceGone(s)
+	if s.detaching() && srv.reg.session(s.bare, s.jid.Resourcepart()) == nil {
+		srv.presenceGone(s) // unless a new session has the resource now
 	}
 	srv.releaseOffline(s)
 	return kept
