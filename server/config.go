@@ -47,9 +47,11 @@ type Config struct {
 	AuthTimeout      time.Duration // from connect to logged in (default 10s)
 	HandshakeTimeout time.Duration // from connect to bound resource (default 30s)
 	WriteTimeout     time.Duration // one write to a client (default 30s)
-	QueueSize        int           // stanzas waiting for one client before it is dropped (default 512)
-	QueueBytes       int           // bytes waiting for (or being written to) one client before it is dropped (default 8 MiB)
+	QueueSize        int           // stanzas waiting for one client; a sender waits for room past it (default 512)
+	QueueBytes       int           // bytes waiting for (or being written to) one client; a sender waits for room past it (default 8 MiB)
 	MaxQueuedBytes   int           // bytes waiting for all clients; past it the one with most waiting is dropped (default 128 MiB)
+	SendWait         time.Duration // how long a sender waits for room in a full queue whose writer makes no progress before that client is dropped (default 5s)
+	ResumeTimeout    time.Duration // how long a broken stream-management session may be resumed (default 5m)
 	MaxAuthFailures  int           // failed SASL attempts on one connection before it is closed (default 3)
 	// A failed login makes the next attempt on the same account, and from
 	// the same address, wait AuthFailureDelay; each further failure doubles
@@ -92,6 +94,8 @@ func (c *Config) applyDefaults() {
 	dur(&c.AuthTimeout, 10*time.Second)
 	dur(&c.HandshakeTimeout, 30*time.Second)
 	dur(&c.WriteTimeout, 30*time.Second)
+	dur(&c.SendWait, 5*time.Second)
+	dur(&c.ResumeTimeout, 5*time.Minute)
 	if c.AuthFailureDelay == 0 {
 		c.AuthFailureDelay = 500 * time.Millisecond
 	}

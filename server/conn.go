@@ -173,7 +173,7 @@ func (c *conn) features() []*node {
 	case c.user.Localpart() == "":
 		return []*node{mechanismsFeature()}
 	}
-	return []*node{elem(nsBind, "bind"), elem(nsSession, "session").add(elem(nsSession, "optional")), elem(nsRosterVer, "ver")}
+	return []*node{elem(nsBind, "bind"), elem(nsSession, "session").add(elem(nsSession, "optional")), elem(nsRosterVer, "ver"), elem(nsSM, "sm")}
 }
 
 func isStanza(n *node) bool {
@@ -234,6 +234,9 @@ func (c *conn) beforeAuth(n *node) error {
 // bind handles the resource binding request (RFC 6120 §7). It returns the
 // session once bound; a bad request is answered and the client may retry.
 func (c *conn) bind(n *node) (*session, error) {
+	if is(n, nsSM, "resume") {
+		return c.resume(n)
+	}
 	if !isStanza(n) {
 		return nil, errStream("unsupported-stanza-type", "expected resource binding")
 	}

@@ -1,8 +1,7 @@
 // Package server is a small embedded XMPP server (RFC 6120 and RFC 6121)
 // for trying the client on one machine with no account anywhere, and for
 // testing it against other clients. A real deployment runs Prosody or
-// ejabberd: this server has no server-to-server federation, no stream
-// management, no carbons and no archive.
+// ejabberd: this server has no server-to-server federation.
 //
 // What it speaks: STARTTLS (required, TLS 1.2 or later) with a given or a
 // generated self-signed certificate; SASL SCRAM-SHA-256, SCRAM-SHA-1 and
@@ -11,7 +10,11 @@
 // <conflict/> stream error); rosters with versioning and pushes; the
 // subscription state machine with pre-approval; presence broadcast, probes
 // and directed presence; message routing with priorities; offline storage
-// delivered with a XEP-0203 delay; disco#info and disco#items, XEP-0199 ping
+// delivered with a XEP-0203 delay, deleted only once delivered (offline.go);
+// stream management (XEP-0198) with acknowledgements given only once a
+// stanza is routed or committed, and resumption (sm.go, resume.go);
+// message carbons (XEP-0280); a 1:1 message archive (XEP-0313) stamping
+// XEP-0359 stanza-ids (mam.go); disco#info and disco#items, XEP-0199 ping
 // and XEP-0092 version. Every routed stanza is stamped with the sender's
 // bound JID. Domains other than its own are refused (remote-server-not-found)
 // unless a Component has registered the domain: that is the seam for a
@@ -30,9 +33,14 @@
 //
 // Each session has one reader goroutine (which also routes what it reads)
 // and one writer goroutine fed by a queue bounded in stanzas and in bytes,
-// with write deadlines: a slow or dead client whose queue fills is dropped
-// without stalling anyone, and the bytes queued for all clients together
-// are bounded too (queue.go). Connections not logged in yet are few and
+// with write deadlines. A full queue is back-pressure: the sender's reader
+// waits for room, so a client that reads is never dropped and its senders
+// go at its pace; only a client whose writer makes no progress for
+// SendWait (or whose write passes WriteTimeout) is dropped. The bytes
+// queued for all clients together are bounded too (queue.go). Without
+// stream management a message counts as accepted once it is routed or
+// stored, before the next stanza is read; a crash can still lose what the
+// client had sent but the server had not read, and the client cannot know. Connections not logged in yet are few and
 // short-lived: past a cap the least worth keeping is closed to make room,
 // so that idle connections cannot lock logins out (admit.go); failed
 // logins make the next attempts on the account and from the address wait

@@ -11,10 +11,10 @@ const (
 )
 
 // serverFeatures are announced by disco#info on the domain.
-var serverFeatures = []string{nsDiscoInfo, nsDiscoItems, nsPing, nsVersion, nsRoster, nsRosterVer, nsOffline}
+var serverFeatures = []string{nsDiscoInfo, nsDiscoItems, nsPing, nsVersion, nsRoster, nsRosterVer, nsOffline, nsCarbons}
 
 // accountFeatures are announced by disco#info on an account (bare JID).
-var accountFeatures = []string{nsDiscoInfo, nsDiscoItems}
+var accountFeatures = []string{nsDiscoInfo, nsDiscoItems, nsMAM}
 
 // routeIQ handles an IQ (RFC 6120 §8.2.3 and §10): requests to the server
 // or an account are answered here, requests to a full JID go to that
@@ -97,6 +97,9 @@ func iqResult(st *stanza) *node {
 
 // serverIQ answers requests to the domain itself.
 func (srv *Server) serverIQ(s *session, st *stanza, q *node) {
+	if srv.carbonsIQ(s, st, q) {
+		return
+	}
 	get := st.typ == "get"
 	var payload *node
 	switch {
@@ -138,6 +141,9 @@ func (srv *Server) accountIQ(s *session, st *stanza, q *node, own bool) {
 			return
 		}
 		srv.rosterIQ(s, st, q)
+		return
+	}
+	if own && (srv.carbonsIQ(s, st, q) || srv.mamIQ(s, st, q)) {
 		return
 	}
 	bare := s.bare

@@ -1,12 +1,5 @@
 package server
 
-import (
-	"errors"
-	"time"
-
-	"chat/server/store"
-)
-
 // routeMessage delivers a message per RFC 6121 §8.5.
 func (srv *Server) routeMessage(st *stanza) {
 	if !st.hasTo {
@@ -22,41 +15,45 @@ func (srv *Server) routeMessage(st *stanza) {
 		srv.bounce(st, "cancel", "remote-server-not-found", "this server does not federate")
 	case toComponent:
 		srv.toComponent(st.n, st.to)
+		srv.sendCarbons(st, nil)
 	case toUser:
-		srv.messageToUser(st)
+		srv.archive(st)
+		srv.sendCarbons(st, srv.messageToUser(st))
 	}
 }
 
-func (srv *Server) messageToUser(st *stanza) {
+// messageToUser delivers a message to an account of ours and returns the
+// sessions that got it.
+func (srv *Server) messageToUser(st *stanza) []*session {
 	bare := st.to.Bare().String()
 	if res := st.to.Resourcepart(); res != "" {
 		if s := srv.reg.session(bare, res); s != nil {
-			s.send(st.n.bytes())
-			return
+			s.sendMsg(st.n.bytes())
+			return []*session{s}
 		}
 		// RFC 6121 §8.5.3.2.1: no such resource.
 		switch st.typ {
 		case "", "normal", "chat":
 		case "groupchat":
 			srv.bounce(st, "cancel", "service-unavailable", "")
-			return
+			return nil
 		default: // headline, error: dropped
-			return
+			return nil
 		}
 	}
-	srv.messageToBare(st, bare)
+	return srv.messageToBare(st, bare)
 }
 
 // messageToBare implements RFC 6121 §8.5.2: the highest non-negative
 // priority available resources get chat and normal messages; with none,
 // a message with a body is stored offline.
-func (srv *Server) messageToBare(st *stanza, bare string) {
+func (srv *Server) messageToBare(st *stanza, bare string) []*session {
 	switch st.typ {
 	case "error":
-		return
+		return nil
 	case "groupchat":
 		srv.bounce(st, "cancel", "service-unavailable", "")
-		return
+		return nil
 	}
 	unlock := srv.locks.lock(bare) // against initial presence taking the offline queue
 	defer unlock()
@@ -68,18 +65,19 @@ func (srv *Server) messageToBare(st *stanza, bare string) {
 	if len(targets) > 0 {
 		b := st.n.bytes()
 		for _, s := range targets {
-			s.send(b)
+			s.sendMsg(b)
 		}
-		return
+		return targets
 	}
 	if !srv.userExists(bare) {
 		srv.bounce(st, "cancel", "service-unavailable", "")
-		return
+		return nil
 	}
 	if st.typ == "headline" || st.n.child(nsClient, "body") == nil {
-		return // chat states and the like are not worth keeping
+		return nil // chat states and the like are not worth keeping
 	}
 	srv.storeOffline(st, bare)
+	return nil
 }
 
 // nonNegative returns the sessions with a non-negative priority, and those
@@ -100,38 +98,4 @@ func nonNegative(ss []*session) (all, best []*session) {
 		}
 	}
 	return all, best
-}
-
-// storeOffline keeps a message for later, stamped with XEP-0203 delay.
-func (srv *Server) storeOffline(st *stanza, bare string) {
-	c := *st.n
-	c.kids = append(append([]any(nil), st.n.kids...), elem(nsDelay, "delay",
-		"from", srv.domain, "stamp", time.Now().UTC().Format("2006-01-02T15:04:05.000Z")).add("Offline storage"))
-	ctx, cancel := srv.storeCtx()
-	defer cancel()
-	err := srv.store.StoreOffline(ctx, bare, c.bytes())
-	switch {
-	case errors.Is(err, store.ErrOfflineFull):
-		srv.bounce(st, "cancel", "service-unavailable", "the recipient's offline storage is full")
-	case errors.Is(err, store.ErrStanzaTooLarge):
-		srv.bounce(st, "cancel", "service-unavailable", "too large to keep offline")
-	case err != nil:
-		srv.logf("store offline message for %s: %v", bare, err)
-		srv.bounce(st, "wait", "internal-server-error", "")
-	}
-}
-
-// deliverOffline sends the messages stored for s's account. The caller
-// holds the account's lock and has just made s available.
-func (srv *Server) deliverOffline(s *session) {
-	ctx, cancel := srv.storeCtx()
-	defer cancel()
-	msgs, err := srv.store.TakeOffline(ctx, s.bare)
-	if err != nil {
-		srv.logf("take offline messages of %s: %v", s.bare, err)
-		return
-	}
-	for _, m := range msgs {
-		s.send(m)
-	}
 }

@@ -12,7 +12,6 @@ const (
 	nsMUCUser  = "http://jabber.org/protocol/muc#user"
 	nsMUCOwner = "http://jabber.org/protocol/muc#owner"
 	nsMUCAdmin = "http://jabber.org/protocol/muc#admin"
-	nsSID      = "urn:xmpp:sid:0"
 	room       = "room@conference.localhost"
 )
 

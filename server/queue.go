@@ -9,35 +9,69 @@ import (
 // by bytes (QueueBytes), counting what is queued and what the writer is
 // writing. The bytes of all sessions together are bounded too
 // (MaxQueuedBytes): past that, the session with the most bytes waiting is
-// dropped. A client that reads keeps its queue near empty and is never
-// dropped; one that does not read fills it and is.
+// dropped.
+//
+// A full queue is back-pressure, not a verdict: send waits for room, so
+// the reader feeding it (a sender's read loop) stops reading until the
+// recipient's writer makes progress. Only a session whose writer makes no
+// progress at all for SendWait is dropped: a client that reads, however
+// slowly, is never dropped, and its senders are slowed to its pace.
 
 // minShed is the least a session must have waiting to be dropped for the
 // server's total: a reader briefly behind by a stanza or two is spared.
 const minShed = 64 << 10
 
-// send queues a serialised stanza for the client without waiting. A full
-// queue means the client does not read: it is dropped.
-func (s *session) send(b []byte) bool {
-	select {
-	case <-s.done:
-		return false
-	default:
-	}
-	s.qmu.Lock()
-	if s.qclosed {
+// item is one serialised stanza (or stream-management nonza) waiting for
+// the writer.
+type item struct {
+	b       []byte
+	msg     bool  // a routed message: kept offline if never acknowledged
+	offline int64 // the offline row it comes from: deleted once delivered
+	nonza   bool  // not a stanza: not counted by stream management
+}
+
+// send queues a serialised stanza for the client, waiting for room (see
+// above). It reports false if the session is gone or was dropped.
+func (s *session) send(b []byte) bool { return s.sendItem(item{b: b}) }
+
+// sendMsg queues a routed message, which stream management keeps until
+// the client acknowledges it.
+func (s *session) sendMsg(b []byte) bool { return s.sendItem(item{b: b, msg: true}) }
+
+func (s *session) sendItem(it item) bool {
+	var timer *time.Timer
+	for {
+		s.qmu.Lock()
+		if s.qclosed {
+			s.qmu.Unlock()
+			return false
+		}
+		why := s.overflow(len(it.b))
+		if why == "" {
+			s.enqueue(it)
+			s.qmu.Unlock()
+			break
+		}
+		room := s.room
 		s.qmu.Unlock()
-		return false
+		if timer == nil {
+			timer = time.NewTimer(s.srv.cfg.SendWait)
+			defer timer.Stop()
+		}
+		select {
+		case <-room: // progress: wait afresh for room
+			if !timer.Stop() {
+				<-timer.C
+			}
+			timer.Reset(s.srv.cfg.SendWait)
+		case <-s.done:
+			return false
+		case <-timer.C:
+			s.drop(why)
+			return false
+		}
 	}
-	if why := s.overflow(len(b)); why != "" {
-		s.qmu.Unlock()
-		s.drop(why)
-		return false
-	}
-	s.queue = append(s.queue, b)
-	s.qbytes += len(b)
-	s.qmu.Unlock()
-	if s.srv.queued.Add(int64(len(b))) > int64(s.srv.cfg.MaxQueuedBytes) {
+	if s.srv.queued.Add(int64(len(it.b))) > int64(s.srv.cfg.MaxQueuedBytes) {
 		s.srv.shed()
 	}
 	select {
@@ -45,6 +79,16 @@ func (s *session) send(b []byte) bool {
 	default:
 	}
 	return true
+}
+
+// enqueue adds it to the queue (and to stream management's unacknowledged
+// stanzas). The caller holds qmu.
+func (s *session) enqueue(it item) {
+	s.queue = append(s.queue, it)
+	s.qbytes += len(it.b)
+	if !it.nonza {
+		s.sm.sent(it)
+	}
 }
 
 // overflow says why adding n bytes would overfill the queue, or "". A
@@ -58,7 +102,13 @@ func (s *session) overflow(n int) string {
 	case s.qbytes > 0 && s.qbytes+n > cfg.QueueBytes:
 		return fmt.Sprintf("%d bytes waiting", s.qbytes)
 	}
-	return ""
+	return s.sm.overflow(cfg)
+}
+
+// progressed wakes the senders waiting for room. The caller holds qmu.
+func (s *session) progressed() {
+	close(s.room)
+	s.room = make(chan struct{})
 }
 
 // drop ends a session that does not read, at once, and forgets its queue.
@@ -76,16 +126,21 @@ func (s *session) pending() int {
 }
 
 // take empties the queue; the bytes stay counted until written.
-func (s *session) take() [][]byte {
+func (s *session) take() []item {
 	s.qmu.Lock()
 	defer s.qmu.Unlock()
 	q := s.queue
 	s.queue = nil
+	if len(q) > 0 {
+		s.progressed()
+	}
 	return q
 }
 
-// written uncounts n bytes the writer has written.
-func (s *session) written(n int) {
+// written uncounts the items the writer has written and notes the
+// offline messages among them as delivered when stream management does
+// not wait for the client's acknowledgement.
+func (s *session) written(items []item, n int) {
 	s.qmu.Lock()
 	defer s.qmu.Unlock()
 	if s.qclosed {
@@ -93,6 +148,14 @@ func (s *session) written(n int) {
 	}
 	s.qbytes -= n
 	s.srv.queued.Add(-int64(n))
+	if !s.sm.enabled {
+		for _, it := range items {
+			if it.offline != 0 {
+				s.offDone = append(s.offDone, it.offline)
+			}
+		}
+	}
+	s.progressed()
 }
 
 // releaseQueue forgets the queue and uncounts its bytes; later sends are
@@ -106,6 +169,7 @@ func (s *session) releaseQueue() {
 	s.qclosed = true
 	s.srv.queued.Add(-int64(s.qbytes))
 	s.qbytes, s.queue = 0, nil
+	s.progressed()
 }
 
 // shed brings the bytes queued for all sessions back under MaxQueuedBytes
@@ -124,82 +188,4 @@ func (srv *Server) shed() {
 		}
 		worst.drop(fmt.Sprintf("%d bytes waiting while the server holds more than %d", most, srv.cfg.MaxQueuedBytes))
 	}
-}
-
-// writeLoop writes queued stanzas in batches, each write bounded by
-// WriteTimeout, until the session ends.
-func (s *session) writeLoop() {
-	defer close(s.wdone)
-	defer s.releaseQueue()
-	var buf []byte
-	for {
-		select {
-		case <-s.wake:
-			if !s.flush(&buf) {
-				return
-			}
-		case <-s.done:
-			s.finish()
-			return
-		}
-	}
-}
-
-// flush writes what is queued, in writes of about 32 KiB.
-func (s *session) flush(buf *[]byte) bool {
-	b, counted := (*buf)[:0], 0
-	for _, q := range s.take() {
-		b = append(b, q...)
-		counted += len(q)
-		if len(b) < 32<<10 {
-			continue
-		}
-		if !s.write(b) {
-			return false
-		}
-		s.written(counted)
-		b, counted = b[:0], 0
-	}
-	if len(b) > 0 && !s.write(b) {
-		return false
-	}
-	s.written(counted)
-	if cap(b) > 64<<10 {
-		b = nil
-	}
-	*buf = b
-	return true
-}
-
-func (s *session) write(b []byte) bool {
-	_ = s.c.nc.SetWriteDeadline(time.Now().Add(s.srv.cfg.WriteTimeout))
-	if _, err := s.c.nc.Write(b); err != nil {
-		s.end(nil, true)
-		return false
-	}
-	return true
-}
-
-// finish writes what is still queued, the stream error if any and the
-// stream's end tag, within a short deadline, and then closes our side of
-// the connection so that the client can read all of it (the reader
-// drains what the client still sends: see conn.drain).
-func (s *session) finish() {
-	var buf []byte
-	for _, b := range s.take() {
-		if len(buf) < 256<<10 {
-			buf = append(buf, b...)
-		}
-	}
-	if s.endErr != nil {
-		buf = append(buf, s.endErr.bytes()...)
-	} else {
-		buf = append(buf, "</stream:stream>"...)
-	}
-	_ = s.c.nc.SetWriteDeadline(time.Now().Add(2 * time.Second))
-	if _, err := s.c.nc.Write(buf); err != nil {
-		_ = s.c.raw.Close()
-		return
-	}
-	s.c.closeWrite()
 }

@@ -47,6 +47,11 @@ type Server struct {
 
 	comps components
 	muc   *muc.Service // the chat room service, or nil
+
+	archiver *archiver           // writes the message archive (archiver.go)
+	resumes  resumes             // stream-management sessions by resumption id
+	offMu    sync.Mutex          // guards offOwner
+	offOwner map[string]*session // account → the session delivering its offline messages
 }
 
 // New prepares a server: it opens the store, creates the configured users
@@ -59,7 +64,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	srv := &Server{cfg: cfg, domain: domain, reg: newRegistry(), locks: newUserLocks(),
 		throttle: newLoginThrottle(cfg.AuthFailureDelay, cfg.AuthFailureMaxDelay),
-		conns:    map[*conn]bool{}, perIP: map[string]int{}, pre: preAuth{perIP: map[string]int{}}}
+		conns:    map[*conn]bool{}, perIP: map[string]int{}, pre: preAuth{perIP: map[string]int{}},
+		offOwner: map[string]*session{}}
 	srv.ctx, srv.cancel = context.WithCancel(context.Background())
 	if cfg.loginWait != nil {
 		srv.throttle.sleep = cfg.loginWait
@@ -73,7 +79,9 @@ func New(cfg Config) (*Server, error) {
 		srv.releaseStore()
 		return nil, err
 	}
+	srv.archiver = newArchiver(srv)
 	if err := srv.startMUC(); err != nil {
+		srv.archiver.close()
 		srv.releaseStore()
 		return nil, err
 	}
@@ -259,6 +267,8 @@ func (srv *Server) Close() error {
 	}
 	srv.wg.Wait()
 	srv.stopMUC()
+	srv.settleDetached()
+	srv.archiver.close()
 	srv.releaseStore()
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 
 	"mellium.im/xmpp/jid"
 )
@@ -19,15 +20,22 @@ type session struct {
 	full string // jid as text
 	bare string // the account, as text
 
-	qmu     sync.Mutex
-	queue   [][]byte      // serialised stanzas waiting for the writer
-	qbytes  int           // bytes queued or being written, counted in srv.queued
-	qclosed bool          // the queue is released: nothing more is counted
-	wake    chan struct{} // signalled when queue grows
-	done    chan struct{} // closed when the session is ending
-	endOnce sync.Once
-	endErr  *streamError  // sent before the connection closes, if any
-	wdone   chan struct{} // closed when the writer has finished
+	qmu      sync.Mutex
+	queue    []item        // serialised stanzas waiting for the writer
+	qbytes   int           // bytes queued or being written, counted in srv.queued
+	qclosed  bool          // the queue is released: nothing more is counted
+	room     chan struct{} // closed and replaced when the writer makes progress
+	sm       smState       // stream management (sm.go)
+	offDone  []int64       // offline messages delivered, to delete
+	wake     chan struct{} // signalled when queue grows
+	detach   atomic.Bool   // kept for a resumption when the connection ends
+	ended    chan struct{} // closed once detached or ended for good
+	offLast  int64         // the last offline message queued; under the account lock
+	offStart int64         // offline messages up to this one went to another session; under the account lock
+	done     chan struct{} // closed when the session is ending
+	endOnce  sync.Once
+	endErr   *streamError  // sent before the connection closes, if any
+	wdone    chan struct{} // closed when the writer has finished
 
 	mu         sync.Mutex
 	available  bool            // initial presence sent and not unavailable since
@@ -35,12 +43,14 @@ type session struct {
 	presence   *node           // the last available presence, from stamped, no to
 	interested bool            // asked for the roster: gets roster pushes
 	directed   map[string]bool // JIDs sent directed presence outside the roster
+	carbons    bool            // enabled XEP-0280 carbons
 }
 
 func newSession(c *conn, full jid.JID) *session {
 	return &session{
 		srv: c.srv, c: c, jid: full, full: full.String(), bare: full.Bare().String(),
 		wake: make(chan struct{}, 1), done: make(chan struct{}), wdone: make(chan struct{}),
+		room: make(chan struct{}), ended: make(chan struct{}),
 	}
 }
 
@@ -65,22 +75,40 @@ func (s *session) run() {
 	for {
 		n, err := s.c.r.next()
 		if err != nil {
-			var se *streamError
-			if errors.As(err, &se) {
-				s.srv.logf("%s: %v", s.full, se)
-				s.end(se, false)
-			} else {
-				s.end(nil, false)
-			}
+			s.readFailed(err)
 			break
 		}
 		if !s.handle(n) {
 			break
 		}
 	}
-	s.srv.unbindSession(s)
 	<-s.wdone
+	s.srv.detachOrEnd(s)
 	s.c.drain()
+}
+
+// readFailed ends the session after a read error: a broken connection
+// of a resumable session detaches it (see sm.go), a stream error is sent.
+func (s *session) readFailed(err error) {
+	if s.resumable() && s.c.r.in.err != nil && !errors.Is(err, errStreamClosed) {
+		s.detach.Store(true)
+		s.end(nil, false)
+		return
+	}
+	var se *streamError
+	if errors.As(err, &se) {
+		s.srv.logf("%s: %v", s.full, se)
+		s.end(se, false)
+		return
+	}
+	s.end(nil, false)
+}
+
+// resumable reports whether the client enabled resumption.
+func (s *session) resumable() bool {
+	s.qmu.Lock()
+	defer s.qmu.Unlock()
+	return s.sm.id != ""
 }
 
 // handle routes one stanza; a panic in routing ends this session with an
@@ -98,7 +126,12 @@ func (s *session) handle(n *node) (ok bool) {
 		return false
 	default:
 	}
+	if n.name.Space == nsSM {
+		s.handleSM(n)
+		return true
+	}
 	s.srv.route(s, n)
+	s.sm.in++ // handled: routed or stored
 	return true
 }
 

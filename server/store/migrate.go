@@ -71,4 +71,17 @@ CREATE TABLE muc_affiliations (
 	PRIMARY KEY (room_id, jid)
 );
 `,
+	// 3: the message archive (XEP-0313), one row per message and owner.
+	`
+CREATE TABLE archive (
+	id        INTEGER PRIMARY KEY,
+	user_id   INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+	stanza_id TEXT    NOT NULL,
+	with_jid  TEXT    NOT NULL,
+	at        INTEGER NOT NULL,
+	stanza    BLOB    NOT NULL,
+	UNIQUE (user_id, stanza_id)
+);
+CREATE INDEX archive_with ON archive (user_id, with_jid, id);
+`,
 }

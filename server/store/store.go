@@ -1,6 +1,7 @@
 // Package store is the embedded XMPP server's persistence: accounts with
 // their SCRAM credentials, rosters with their versions, pending inbound
-// subscription requests and offline messages, in one SQLite database
+// subscription requests, offline messages and the message archive
+// (XEP-0313), in one SQLite database
 // opened through the pure-Go modernc.org/sqlite driver.
 //
 // It stores and returns plain data and serialised stanzas as opaque
