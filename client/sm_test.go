@@ -189,3 +189,73 @@ func TestSMCutMidBurstProsody(t *testing.T) {
 		t.Errorf("cut mid-burst: lost %d, duplicated %d, resumed %v; want 0, 0, true", r.lost, r.duplicated, r.resumed)
 	}
 }
+
+func TestSMCutMidBurstEjabberd(t *testing.T) {
+	ej := ejabberdServer(t)
+	px := newFaultProxy(t, ej.Addr())
+	a := newEjabberdPeer(t, ej, viaProxy(px))
+	b := newEjabberdPeer(t, ej)
+	r := burstThrough(t, a, b, 1000, func() {
+		if px.Cut() == 0 {
+			t.Fatal("no connection to cut")
+		}
+	})
+	if r.lost != 0 || r.duplicated != 0 || !r.resumed {
+		t.Errorf("cut mid-burst: lost %d, duplicated %d, resumed %v; want 0, 0, true", r.lost, r.duplicated, r.resumed)
+	}
+}
+
+// stallTune makes a stalled link noticed quickly: the keepalive pings
+// after a second of silence and gives up after two.
+func stallTune(c *Config) {
+	c.PingInterval = time.Second
+	c.PingTimeout = 2 * time.Second
+}
+
+func TestSMStalledLinkProsody(t *testing.T) {
+	needProsody(t)
+	px := newFaultProxy(t, srv.Addr())
+	a, b := newPeer(t, viaProxy(px), stallTune), newPeer(t)
+	r := burstThrough(t, a, b, 1000, func() {
+		if px.Stall() == 0 {
+			t.Fatal("no connection to stall")
+		}
+	})
+	if r.lost != 0 || r.duplicated != 0 || !r.resumed {
+		t.Errorf("stalled link: lost %d, duplicated %d, resumed %v; want 0, 0, true", r.lost, r.duplicated, r.resumed)
+	}
+}
+
+func TestSMStalledLinkEjabberd(t *testing.T) {
+	ej := ejabberdServer(t)
+	px := newFaultProxy(t, ej.Addr())
+	a := newEjabberdPeer(t, ej, viaProxy(px), stallTune)
+	b := newEjabberdPeer(t, ej)
+	r := burstThrough(t, a, b, 1000, func() {
+		if px.Stall() == 0 {
+			t.Fatal("no connection to stall")
+		}
+	})
+	if r.lost != 0 || r.duplicated != 0 || !r.resumed {
+		t.Errorf("stalled link: lost %d, duplicated %d, resumed %v; want 0, 0, true", r.lost, r.duplicated, r.resumed)
+	}
+}
+
+// TestSMResumeRefusedProsody restarts the server mid-burst: the stream
+// cannot be resumed, so the engine binds afresh and sends again, as new
+// stanzas with the same origin-id, what the server never confirmed.
+// Nothing may be lost; a copy the server did deliver before it went down
+// may arrive twice (with the same origin-id, for the receiver to drop).
+func TestSMResumeRefusedProsody(t *testing.T) {
+	needProsody(t)
+	px := newFaultProxy(t, srv.Addr())
+	a, b := newPeer(t, viaProxy(px)), newPeer(t)
+	r := burstThrough(t, a, b, 1000, func() {
+		if err := srv.Restart(); err != nil {
+			t.Fatalf("restart: %v", err)
+		}
+	})
+	if r.lost != 0 || r.resumed {
+		t.Errorf("server restarted: lost %d, resumed %v; want 0, false", r.lost, r.resumed)
+	}
+}

@@ -14,7 +14,7 @@ type faultProxy struct {
 	ln     net.Listener
 	target string
 
-	mu     sync.Mutex
+	mu      sync.Mutex
 	conns   []*proxied
 	stalled []*proxied
 	closed  bool
