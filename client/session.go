@@ -87,7 +87,9 @@ func (e *Engine) login(ctx context.Context) (*session, error) {
 		},
 		sm: e.sm, smLogin: sml, onState: e.emitStates,
 	}
-	s.pending = e.smQueue(s)
+	if s.pending = e.smQueue(s); len(s.pending) > 0 {
+		s.wake <- struct{}{} // written first, before anything queued later
+	}
 	s.tlsInfo = describeTLS(xs.ConnectionState())
 	if direct {
 		s.tlsInfo += ", direct TLS"
