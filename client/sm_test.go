@@ -2,7 +2,6 @@ package client
 
 import (
 	"fmt"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -166,9 +165,6 @@ func burstThrough(t *testing.T, a, b *peer, n int, fault func()) burstResult {
 			r.resumed = true
 		}
 		t.Logf("sender %s %s resumed=%v %s", c.Time.Format("15:04:05.000"), c.State, c.Resumed, c.Err)
-	}
-	if os.Getenv("SM_LOG") != "" {
-		t.Log(srv.LogTail(400))
 	}
 	t.Logf("sent %d, received %d, lost %d, duplicated %d, resent as new %d, resumed %v, sender connections: %d",
 		r.sent, r.received, r.lost, r.duplicated, r.resent, r.resumed, wa.online())
