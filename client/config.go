@@ -30,6 +30,7 @@ type Config struct {
 	MaxBackoff   time.Duration // longest reconnect wait (default 5m)
 	MaxStanza    int           // bytes of one stanza, markup included, before it is dropped (default 1 MiB)
 	MaxDepth     int           // levels of elements nested inside one stanza before it is dropped (default 64)
+	SMBuffer     int           // bytes of sent stanzas kept until the server confirms them (XEP-0198); when full, writing waits for acks (default 4 MiB)
 
 	// Lang is the user's language (a BCP 47 tag such as "de-AT"): of a
 	// message sent in several languages, the version shown. Empty means
@@ -72,6 +73,9 @@ func (c *Config) applyDefaults() {
 	def(&c.MaxBackoff, 5*time.Minute)
 	if c.MaxStanza <= 0 {
 		c.MaxStanza = 1 << 20
+	}
+	if c.SMBuffer <= 0 {
+		c.SMBuffer = 4 << 20
 	}
 	if c.MaxDepth <= 0 {
 		c.MaxDepth = 64

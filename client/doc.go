@@ -21,6 +21,23 @@
 // ends. A handler inside Serve must not wait on an IQ: waits happen on
 // goroutines the session owns, and stop waits for all of them.
 //
+// XEP-0198 stream management (mellium has none) sits at the one place
+// every stanza is sent and received: the ordered queue's writer
+// (session.writePending, then writeStanza in smsession.go) and the
+// handler's replies (countingWriter) keep each stanza written until the
+// server acknowledges it, bounded in bytes (Config.SMBuffer; when full the
+// writer waits for acks), and smHandler counts each stanza read once it is
+// handled. Nothing else may write a stanza on a session. After bind the
+// stream is enabled with resume; a lost stream is resumed on the next
+// connection, before binding (smfeature.go), and what the server did not
+// receive is written again in order; when the server refuses, a fresh
+// bind follows and the unacknowledged messages are sent again as new
+// stanzas with the same id and origin-id (receivers de-duplicate by it;
+// catching up from the archive is a later step). A message is reported
+// sent (event.MessageState) only once the server acknowledged it, and
+// failed only when the engine stops with it unconfirmed; a slow server is
+// not a dead one: a lost session keeps its unsent queue for the next.
+//
 // Work-arounds for mellium.im/xmpp v0.22.0 live here: its client resource
 // binding never sends the requested resource (bind.go has a fixed copy),
 // its SASL feature reports a failure as a type from an internal package

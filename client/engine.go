@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"chat/event"
-
-	"mellium.im/xmpp"
 )
 
 // ErrOffline is returned by the send methods while the account has no
@@ -29,6 +27,7 @@ type Engine struct {
 	done     chan struct{}      // closed when the connection manager has stopped
 	sess     *session           // the live session, nil when offline
 	presence Presence           // our own presence, re-sent after every reconnect
+	sm       *smState           // XEP-0198 state, outliving sessions (sm.go)
 
 	caps       *capsCache // peers' XEP-0115 capabilities (caps.go)
 	lastActive lastActive // when the user last did something (entity.go)
@@ -60,6 +59,7 @@ func New(cfg Config, out chan<- event.Event, opts ...Option) (*Engine, error) {
 		presence:   Presence{Priority: cfg.Priority},
 		caps:       newCapsCache(cfg.CapsStore),
 		lastActive: lastActive{at: time.Now()},
+		sm:         newSMState(cfg.SMBuffer),
 	}
 	for _, o := range opts {
 		o(e)
@@ -119,10 +119,12 @@ func (e *Engine) run(ctx context.Context, done chan struct{}) {
 			err = e.serve(ctx, s)
 		}
 		if ctx.Err() != nil {
+			e.smGiveUp("disconnected before the server confirmed it")
 			e.emit(event.ConnState{Header: event.At(e.account), State: event.Offline})
 			return
 		}
 		if isFatal(err) {
+			e.smGiveUp("the connection cannot be restored: " + err.Error())
 			e.mu.Lock()
 			e.cancel = nil // before the event: who sees it must find the engine stopped
 			e.mu.Unlock()
@@ -134,6 +136,7 @@ func (e *Engine) run(ctx context.Context, done chan struct{}) {
 		e.emit(event.ConnState{Header: event.At(e.account), State: event.Reconnecting, Err: errText(err), Retry: wait})
 		select {
 		case <-ctx.Done():
+			e.smGiveUp("disconnected before the server confirmed it")
 			e.emit(event.ConnState{Header: event.At(e.account), State: event.Offline})
 			return
 		case <-time.After(wait):
@@ -157,13 +160,16 @@ func (e *Engine) serve(ctx context.Context, s *session) error {
 	}()
 
 	e.emit(event.ConnState{Header: event.At(e.account), State: event.Online,
-		JID: s.xs.LocalAddr().String(), Mechanism: s.mechanism, Server: s.addr, TLS: s.tlsInfo})
+		JID: s.xs.LocalAddr().String(), Mechanism: s.mechanism, Server: s.addr, TLS: s.tlsInfo, Resumed: s.smLogin.resumed})
+	e.smOnline(s)
 
-	s.spawn(s.writeLoop) // first: stop waits for it
-	s.spawn(func() { e.afterLogin(s, pres) })
+	s.spawn(s.writeLoop)    // first: stop waits for it
+	if !s.smLogin.resumed { // a resumed stream keeps its roster, presence and carbons
+		s.spawn(func() { e.afterLogin(s, pres) })
+	}
 	s.spawn(func() { e.keepalive(s) })
 	s.spawn(func() { s.closeWhenCancelled(ctx) })
-	err := s.xs.Serve(xmpp.HandlerFunc(e.newHandler(s).handle))
+	err := s.xs.Serve(s.smHandler(e.newHandler(s).handle)) // smsession.go: every stanza read is counted there
 	if err == nil {
 		err = errors.New("server closed the stream")
 	}

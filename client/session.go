@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"chat/event"
+
 	"mellium.im/xmpp"
 	"mellium.im/xmpp/stanza"
 )
@@ -39,6 +41,12 @@ type session struct {
 	served    chan struct{} // closed when Serve has returned
 	closeOnce sync.Once
 	onLost    func(what string) // reports a queued stanza that was never sent
+
+	sm      *smState     // the engine's stream management state (nil in some unit tests)
+	smLogin smLogin      // what the login learnt about stream management
+	resent  []sentStanza // messages the last stream never confirmed, sent again as new
+	wmu     sync.Mutex   // held while a stanza is written and counted (smsession.go)
+	onState func(sts []sentStanza, state event.MsgState, reason string)
 }
 
 // login dials, secures, authenticates and binds.
@@ -61,7 +69,9 @@ func (e *Engine) login(ctx context.Context) (*session, error) {
 		features = append(features, xmpp.StartTLS(tlsCfg))
 	}
 	var cbTypes []string
-	features = append(features, channelBindingTypes(&cbTypes), recordingSASL(e.cfg.Password, &mech, &cbTypes), bindResource())
+	var sml smLogin
+	features = append(features, channelBindingTypes(&cbTypes), recordingSASL(e.cfg.Password, &mech, &cbTypes),
+		smFeature(e.sm, &sml), bindUnlessResumed(bindResource()))
 	xs, err := e.newClientSession(ctx, conn, direct, features...) // guardconn.go: stanza limits
 	if err != nil {
 		conn.Close()
@@ -75,6 +85,10 @@ func (e *Engine) login(ctx context.Context) (*session, error) {
 		onLost: func(what string) {
 			e.emitError(what, ErrNotSent, "")
 		},
+		sm: e.sm, smLogin: sml, onState: e.emitStates,
+	}
+	if s.pending = e.smQueue(s); len(s.pending) > 0 {
+		s.wake <- struct{}{} // written first, before anything queued later
 	}
 	s.tlsInfo = describeTLS(xs.ConnectionState())
 	if direct {
@@ -130,6 +144,11 @@ func (s *session) spawn(f func()) bool {
 // graceful close it writes what is still queued first.
 func (s *session) writeLoop() {
 	defer close(s.flushed)
+	if err := s.startStream(); err != nil {
+		s.fail(fmt.Errorf("write: %w", err))
+		s.dropPending()
+		return
+	}
 	for {
 		select {
 		case <-s.ctx.Done():
@@ -153,21 +172,30 @@ func (s *session) writePending() bool {
 		s.pending = nil
 		s.mu.Unlock()
 		if len(batch) == 0 {
-			return true
+			return s.writeOrFail(s.askAck(true))
 		}
 		for i, o := range batch {
-			// s.ctx, not a context per write: mellium's Send arms a goroutine
-			// that, when it finds the context done, sets the connection's write
-			// deadline in the past; if that context is cancelled as soon as
-			// Send returns, the goroutine can fire late and break whichever
-			// write runs next (a TLS connection does not survive that). A
-			// write that hangs is ended by the keepalive, which fails the
-			// session and so cancels s.ctx.
-			err := s.xs.Send(s.ctx, o.r)
+			if !s.waitRoom() {
+				s.requeue(batch[i:])
+				s.dropPending()
+				return false
+			}
+			toks, size, err := collect(o.r)
+			if err != nil { // a stanza that cannot be built: it alone is lost
+				s.lose(o)
+				continue
+			}
+			kept, err := s.writeStanza(describe(toks, size))
+			if err == nil {
+				err = s.askAck(false)
+			}
 			if err != nil {
-				s.mu.Lock()
-				s.pending = append(batch[i:], s.pending...)
-				s.mu.Unlock()
+				rest := batch[i+1:]
+				if !kept { // not kept for a resend: it goes back to the queue
+					o.r = &tokenSlice{toks: toks}
+					rest = batch[i:]
+				}
+				s.requeue(rest)
 				s.fail(fmt.Errorf("write: %w", err))
 				s.dropPending()
 				return false
@@ -176,20 +204,59 @@ func (s *session) writePending() bool {
 	}
 }
 
-// dropPending reports every queued stanza that will now never be sent.
+// writeOrFail fails the session on a write error.
+func (s *session) writeOrFail(err error) bool {
+	if err != nil {
+		s.fail(fmt.Errorf("write: %w", err))
+		s.dropPending()
+		return false
+	}
+	return true
+}
+
+// requeue puts stanzas back at the head of the queue.
+func (s *session) requeue(os []outgoing) {
+	s.mu.Lock()
+	s.pending = append(append([]outgoing(nil), os...), s.pending...)
+	s.mu.Unlock()
+}
+
+// dropPending empties the queue when the session is over: IQs fail (their
+// requesters report it); the other stanzas are kept for the next session
+// (stream management state), or, without it, reported as never sent.
 func (s *session) dropPending() {
 	s.mu.Lock()
 	lost := s.pending
 	s.pending = nil
 	s.mu.Unlock()
+	var carry []sentStanza
 	for _, o := range lost {
 		if o.iqID != "" {
 			s.failUnsent(o.iqID) // its requester reports it
 			continue
 		}
-		if o.what != "" && s.onLost != nil {
-			s.onLost(o.what)
+		if s.sm != nil {
+			if toks, size, err := collect(o.r); err == nil {
+				if st := describe(toks, size); st.resend {
+					carry = append(carry, st)
+				}
+				continue
+			}
 		}
+		s.lose(o)
+	}
+	if s.sm != nil {
+		s.sm.lost(carry)
+	}
+}
+
+func (s *session) lose(o outgoing) {
+	if o.iqID != "" {
+		s.failUnsent(o.iqID)
+		return
+	}
+	if o.what != "" && s.onLost != nil {
+		s.onLost(o.what)
 	}
 }
 
@@ -202,6 +269,10 @@ func (s *session) isClosing() bool {
 		return false
 	}
 }
+
+// wrote records that a write went through: a server that reads what we
+// write is slow perhaps, but not dead.
+func (s *session) wrote() { s.touch() }
 
 // touch records that the server sent something.
 func (s *session) touch() {
@@ -240,6 +311,7 @@ func (s *session) closeWhenCancelled(ctx context.Context) {
 func (s *session) closeGracefully() {
 	s.closeOnce.Do(func() { close(s.closing) })
 	waitAtMost(s.flushed, 5*time.Second) // let queued stanzas go out first: nothing typed is lost
+	s.awaitAcks(3 * time.Second)         // and let the server confirm them, so they are "sent"
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel() // only once the connection is closed (see writePending)
 	_ = s.xs.Send(ctx, stanza.Presence{Type: stanza.UnavailablePresence}.Wrap(nil))

@@ -55,6 +55,7 @@ type ConnState struct {
 	Mechanism string        // with Online: the SASL mechanism used
 	Server    string        // with Online: the address connected to
 	TLS       string        // with Online: the TLS version and how it started ("TLS 1.3, STARTTLS")
+	Resumed   bool          // with Online: the previous stream was resumed (XEP-0198): nothing was lost, the roster and presence stand
 }
 
 // Kind implements Event.
@@ -91,6 +92,31 @@ type Message struct {
 
 // Kind implements Event.
 func (Message) Kind() string { return "message" }
+
+// MsgState is where an outgoing message stands.
+type MsgState string
+
+// Message states. A message the engine accepted is queued (SendMessage's
+// answer says so; MessageState reports queued again only when a message
+// goes back to waiting, for example to be resent after a lost session).
+const (
+	MsgQueued MsgState = "queued" // waiting to be written or to be confirmed
+	MsgSent   MsgState = "sent"   // our server confirmed it has it (XEP-0198 ack; without stream management: written)
+	MsgFailed MsgState = "failed" // it could not be delivered by this engine: Reason says why
+)
+
+// MessageState reports a change of an outgoing message's state.
+type MessageState struct {
+	Header
+	ID     string   // the message's id (also its origin-id)
+	To     string   // JID it was addressed to
+	State  MsgState // queued, sent or failed
+	Resent bool     // with queued: the server lost the stream, so it is sent again as a new stanza with the same origin-id
+	Reason string   // with failed, or a resend: why
+}
+
+// Kind implements Event.
+func (MessageState) Kind() string { return "message-state" }
 
 // Presence is a contact's (or our own other resource's) presence.
 type Presence struct {

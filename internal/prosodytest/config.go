@@ -10,7 +10,7 @@ import (
 var defaultModules = []string{
 	"roster", "saslauth", "tls", "disco", "carbons", "ping", "presence",
 	"version", "time", "private", "vcard", "mam", "offline", "blocklist",
-	"pep", "bookmarks",
+	"pep", "bookmarks", "smacks",
 }
 
 // configParams is everything the generated prosody config depends on.
