@@ -180,7 +180,7 @@ func viaProxy(px *faultProxy) func(*Config) {
 func TestSMCutMidBurstProsody(t *testing.T) {
 	needProsody(t)
 	px := newFaultProxy(t, srv.Addr())
-	a, b := newPeer(t, viaProxy(px)), newPeer(t)
+	a, b := newPeer(t, viaProxy(px), stallTune), newPeer(t)
 	r := burstThrough(t, a, b, 1000, func() {
 		if px.Cut() == 0 {
 			t.Fatal("no connection to cut")
@@ -194,7 +194,9 @@ func TestSMCutMidBurstProsody(t *testing.T) {
 func TestSMCutMidBurstEjabberd(t *testing.T) {
 	ej := ejabberdServer(t)
 	px := newFaultProxy(t, ej.Addr())
-	a := newEjabberdPeer(t, ej, viaProxy(px))
+	// stallTune: a resumed stream that goes quiet (seen now and then) is
+	// given up in seconds, not after the default keepalive's 75.
+	a := newEjabberdPeer(t, ej, viaProxy(px), stallTune)
 	b := newEjabberdPeer(t, ej)
 	r := burstThrough(t, a, b, 1000, func() {
 		if px.Cut() == 0 {
