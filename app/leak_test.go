@@ -31,6 +31,11 @@ func TestNoGoroutineOutlivesRun(t *testing.T) {
 	if code := f.quit(t); code != ExitOK {
 		t.Fatalf("exit code %d", code)
 	}
+	// The history store is the test's, not the App's: its connection
+	// opener lives until it is closed (Close is idempotent for Cleanup).
+	if err := f.store.Close(); err != nil {
+		t.Fatal(err)
+	}
 	deadline := time.Now().Add(10 * time.Second)
 	for runtime.NumGoroutine() > before {
 		if time.Now().After(deadline) {
