@@ -31,17 +31,9 @@ type Store struct {
 // its schema up to date. Parent directories are created with mode 0700.
 // A database written by a newer version of the program is refused.
 func Open(path string) (*Store, error) {
-	s, err := open(path)
-	if err != nil {
-		return nil, fmt.Errorf("open history %s: %w", path, err)
-	}
-	return s, nil
-}
-
-func open(path string) (*Store, error) {
 	db, abs, err := sqlitedb.Open(context.Background(), path, migrations)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("open history %s: %w", path, err)
 	}
 	return &Store{db: db, path: abs}, nil
 }

@@ -7,9 +7,9 @@ import (
 	"fmt"
 )
 
-// StoreOffline keeps a serialised message stanza for user until
-// TakeOffline. At most s.MaxOffline are kept per user: beyond,
-// ErrOfflineFull (the server then bounces the message). A stanza larger
+// StoreOffline keeps a serialised message stanza for user until it is
+// read with Offline and, once delivered, deleted with DeleteOffline. At
+// most s.MaxOffline are kept per user: beyond, ErrOfflineFull (the server then bounces the message). A stanza larger
 // than MaxStanza gives ErrStanzaTooLarge.
 func (s *Store) StoreOffline(ctx context.Context, user string, stanza []byte) error {
 	u, err := canonicalUser(user)
@@ -38,32 +38,6 @@ func (s *Store) StoreOffline(ctx context.Context, user string, stanza []byte) er
 		return fmt.Errorf("store offline message for %s: %w", u, err)
 	}
 	return nil
-}
-
-// TakeOffline returns user's offline messages, oldest first, and deletes
-// them in the same transaction.
-func (s *Store) TakeOffline(ctx context.Context, user string) ([][]byte, error) {
-	u, err := canonicalUser(user)
-	if err != nil {
-		return nil, fmt.Errorf("take offline messages: %w", err)
-	}
-	var out [][]byte
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		id, err := userID(ctx, tx, u)
-		if err != nil {
-			return err
-		}
-		out, err = stanzas(ctx, tx, "SELECT stanza FROM offline WHERE user_id = ? ORDER BY id", id)
-		if err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, "DELETE FROM offline WHERE user_id = ?", id)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("take offline messages of %s: %w", u, err)
-	}
-	return out, nil
 }
 
 // checkStanza refuses an empty or oversized stanza.

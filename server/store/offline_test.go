@@ -8,6 +8,27 @@ import (
 	"testing"
 )
 
+// takeOffline reads all of user's offline messages and deletes them, as
+// the server does once it has delivered them.
+func takeOffline(t *testing.T, s *Store, user string) [][]byte {
+	t.Helper()
+	ctx := context.Background()
+	msgs, err := s.Offline(ctx, user, 0, 1000)
+	if err != nil {
+		t.Fatalf("read offline messages of %s: %v", user, err)
+	}
+	var out [][]byte
+	var ids []int64
+	for _, m := range msgs {
+		out = append(out, m.Stanza)
+		ids = append(ids, m.ID)
+	}
+	if err := s.DeleteOffline(ctx, user, ids); err != nil {
+		t.Fatalf("delete offline messages of %s: %v", user, err)
+	}
+	return out
+}
+
 func TestOfflineOrderAndTake(t *testing.T) {
 	ctx := context.Background()
 	s, path := openTest(t)
@@ -26,14 +47,13 @@ func TestOfflineOrderAndTake(t *testing.T) {
 	}
 	s.Close()
 	s = reopen(t, path)
-	got, err := s.TakeOffline(ctx, "alice@localhost")
-	if err != nil || !reflect.DeepEqual(got, want) {
-		t.Fatalf("TakeOffline = %q, %v; want %q", got, err, want)
+	if got := takeOffline(t, s, "alice@localhost"); !reflect.DeepEqual(got, want) {
+		t.Fatalf("offline messages = %q; want %q", got, want)
 	}
-	if got, err := s.TakeOffline(ctx, "alice@localhost"); err != nil || len(got) != 0 {
-		t.Errorf("second TakeOffline = %q, %v; want none", got, err)
+	if got := takeOffline(t, s, "alice@localhost"); len(got) != 0 {
+		t.Errorf("after delivery = %q; want none", got)
 	}
-	if got, _ := s.TakeOffline(ctx, "bob@localhost"); len(got) != 1 {
+	if got := takeOffline(t, s, "bob@localhost"); len(got) != 1 {
 		t.Errorf("bob's messages = %q, want his one", got)
 	}
 }
@@ -51,7 +71,7 @@ func TestOfflineBound(t *testing.T) {
 	if err := s.StoreOffline(ctx, "alice@localhost", []byte("<message/>")); !errors.Is(err, ErrOfflineFull) {
 		t.Fatalf("fourth message = %v, want ErrOfflineFull", err)
 	}
-	if got, _ := s.TakeOffline(ctx, "alice@localhost"); len(got) != 3 {
+	if got := takeOffline(t, s, "alice@localhost"); len(got) != 3 {
 		t.Fatalf("took %d messages, want 3", len(got))
 	}
 	if err := s.StoreOffline(ctx, "alice@localhost", []byte("<message/>")); err != nil {
@@ -72,7 +92,7 @@ func TestOfflineSize(t *testing.T) {
 	if err := s.StoreOffline(ctx, "alice@localhost", nil); err == nil {
 		t.Error("empty stanza accepted")
 	}
-	if got, _ := s.TakeOffline(ctx, "alice@localhost"); len(got) != 1 || len(got[0]) != MaxStanza {
+	if got := takeOffline(t, s, "alice@localhost"); len(got) != 1 || len(got[0]) != MaxStanza {
 		t.Errorf("kept %d messages, want the one of MaxStanza bytes", len(got))
 	}
 }

@@ -62,25 +62,11 @@ type Store struct {
 // (sqlitedb.Open does that for every database). A database written by a
 // newer version of the program is refused.
 func Open(path string) (*Store, error) {
-	s, err := open(path)
+	db, abs, err := sqlitedb.Open(context.Background(), path, migrations)
 	if err != nil {
 		return nil, fmt.Errorf("open server store %s: %w", path, err)
 	}
-	return s, nil
-}
-
-func open(path string) (*Store, error) {
-	db, abs, err := sqlitedb.Open(context.Background(), path, migrations)
-	if err != nil {
-		return nil, err
-	}
-	return &Store{
-		Iterations:   DefaultIterations,
-		MaxOffline:   DefaultMaxOffline,
-		MaxPendingIn: DefaultMaxPendingIn,
-		db:           db,
-		path:         abs,
-	}, nil
+	return &Store{Iterations: DefaultIterations, MaxOffline: DefaultMaxOffline, MaxPendingIn: DefaultMaxPendingIn, db: db, path: abs}, nil
 }
 
 // Path returns the absolute path of the database file.

@@ -138,7 +138,7 @@ func TestUnknownUser(t *testing.T) {
 		"StoreOffline": s.StoreOffline(ctx, u, []byte("<message/>")),
 		"AddPendingIn": s.AddPendingIn(ctx, u, "bob@localhost", []byte("<presence/>")),
 	}
-	_, checks["TakeOffline"] = s.TakeOffline(ctx, u)
+	_, checks["Offline"] = s.Offline(ctx, u, 0, 10)
 	_, checks["PendingIn"] = s.PendingIn(ctx, u)
 	_, _, checks["Roster"] = s.Roster(ctx, u)
 	_, _, checks["RosterItem"] = s.RosterItem(ctx, u, "bob@localhost")
