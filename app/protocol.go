@@ -9,6 +9,8 @@ import (
 
 	"chat/client"
 	"chat/sanitize"
+
+	"mellium.im/xmpp/jid"
 )
 
 // This file is the everyday protocol's commands: ping, disco, caps,
@@ -92,19 +94,28 @@ func (a *App) ask(what string, q func(ctx context.Context, e protoEngine) (strin
 	return nil
 }
 
-// target checks an optional JID argument (full JIDs allowed); "" is our
-// server.
+// target checks an optional JID argument (full JIDs and bare domains
+// allowed); "" is our server.
 func target(args []string, i int) (string, error) {
 	if len(args) <= i {
 		return "", nil
 	}
-	if _, err := parseJID(args[i]); err != nil {
-		return "", err
+	j, err := jid.Parse(args[i])
+	if err != nil {
+		return "", fmt.Errorf("%q is not a valid JID: %w", args[i], err)
 	}
-	return args[i], nil
+	return j.String(), nil
 }
 
 func orServerWord(addr string) string { return orWord(addr, "our server") }
+
+// domainOf returns the domainpart of a bare JID.
+func domainOf(j string) string {
+	if i := strings.LastIndexByte(j, '@'); i >= 0 {
+		return j[i+1:]
+	}
+	return j
+}
 
 func (a *App) cmdPing(args []string) error {
 	to, err := target(args, 0)
@@ -133,15 +144,19 @@ func (a *App) cmdDisco(args []string) error {
 	if len(args) > 2 {
 		node = args[2]
 	}
+	addr := to
+	if addr == "" { // disco needs an address: our server's
+		addr = domainOf(a.current)
+	}
 	return a.ask("disco "+kind, func(ctx context.Context, e protoEngine) (string, error) {
 		if kind == "items" {
-			items, err := e.DiscoItems(ctx, to, node)
+			items, err := e.DiscoItems(ctx, addr, node)
 			if err != nil {
 				return "", err
 			}
 			return discoItemsText(orServerWord(to), node, items), nil
 		}
-		info, err := e.DiscoInfo(ctx, to, node)
+		info, err := e.DiscoInfo(ctx, addr, node)
 		if err != nil {
 			return "", err
 		}

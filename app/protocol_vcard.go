@@ -2,12 +2,15 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
 
 	"chat/client"
 	"chat/sanitize"
+
+	"mellium.im/xmpp/stanza"
 )
 
 // This file is /vcard (XEP-0054) and /caps (XEP-0115, as the caps events
@@ -45,6 +48,9 @@ func (a *App) cmdVCard(args []string) error {
 	}
 	return a.ask("vcard", func(ctx context.Context, e protoEngine) (string, error) {
 		v, err := e.GetVCard(ctx, who)
+		if noCard(err) {
+			return fmt.Sprintf("%s has no vCard", orWord(who, "you")), nil
+		}
 		if err != nil {
 			return "", err
 		}
@@ -64,7 +70,7 @@ func (a *App) vcardSet(args []string) error {
 	value := sanitize.XMLText(strings.TrimSpace(args[1]))
 	return a.ask("set vcard", func(ctx context.Context, e protoEngine) (string, error) {
 		v, err := e.GetVCard(ctx, "")
-		if err != nil {
+		if err != nil && !noCard(err) {
 			return "", err
 		}
 		*field(&v) = value
@@ -73,6 +79,12 @@ func (a *App) vcardSet(args []string) error {
 		}
 		return fmt.Sprintf("your vCard %s is now %q", name, value), nil
 	})
+}
+
+// noCard reports an answer that means "no card" (Prosody's for one never
+// set).
+func noCard(err error) bool {
+	return errors.Is(err, stanza.Error{Condition: stanza.ItemNotFound})
 }
 
 func vcardText(who string, v client.VCard) string {

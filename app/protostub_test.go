@@ -54,7 +54,9 @@ func (e *protoStub) SendMessage(m client.OutMessage) (event.Message, error) {
 		To: m.To, Peer: bare(m.To), ID: id, OriginID: id, Type: "chat", Body: m.Body, Stamp: now, Replaces: m.Replaces}, nil
 }
 
-func (e *protoStub) Ping(context.Context, string) (time.Duration, error) { return time.Millisecond, nil }
+func (e *protoStub) Ping(context.Context, string) (time.Duration, error) {
+	return time.Millisecond, nil
+}
 func (e *protoStub) DiscoInfo(context.Context, string, string) (client.DiscoInfo, error) {
 	return client.DiscoInfo{}, nil
 }
