@@ -29,7 +29,7 @@ func (a *App) protoBefore(ev event.Event) (event.Event, string, bool) {
 		var note string
 		if e.Replaces != "" && e.Type != "groupchat" {
 			if why := p.judge(e); why != "" {
-				note = fmt.Sprintf("%s sent a correction of a message %s: shown as a new message", e.From, why)
+				note = fmt.Sprintf("correction from %s refused (%s): shown as a new message", e.From, why)
 				e.Replaces = ""
 			}
 		}
@@ -47,6 +47,9 @@ func (a *App) protoBefore(ev event.Event) (event.Event, string, bool) {
 			return ev, "", false
 		}
 		p.theirState[convKey{e.Account, e.Peer}] = e.State
+	case typingOut:
+		a.ChatState(e.peer, e.state)
+		return ev, "", false
 	case event.Caps:
 		p.addCaps(e)
 	case event.Presence:
@@ -98,7 +101,9 @@ func (a *App) fetchBlocklist(account string) {
 				a.errorf(account, "fetch blocklist", err)
 			default:
 				a.protocol().setBlocked(account, jids)
-				a.info(account, "blocklist: %d blocked", len(jids))
+				if len(jids) > 0 {
+					a.info(account, "blocklist: %d blocked", len(jids))
+				}
 			}
 		}
 	})
@@ -191,4 +196,23 @@ func (a *App) receiptsSetting(on *bool) string {
 // tuneProtocol applies the protocol switches to a new engine's config.
 func (a *App) tuneProtocol(cfg *client.Config) {
 	cfg.NoReceipts = a.protocol().noReceipts
+}
+
+// typingOut carries a chat state from a front end's goroutine to the loop
+// (Typing); it is consumed by protoBefore, never shown.
+type typingOut struct {
+	event.Header
+	peer, state string
+}
+
+func (typingOut) Kind() string { return "typing-out" }
+
+// Typing is ChatState for a front end's own goroutine (the screen's input
+// line): it never blocks, and a chat state that finds the loop's queue
+// full is dropped, as one that would be stale anyway.
+func (a *App) Typing(peer, state string) {
+	select {
+	case a.events <- typingOut{Header: event.At(""), peer: peer, state: state}:
+	default:
+	}
 }

@@ -104,7 +104,7 @@ func TestProtocolCommandsAgainstProsody(t *testing.T) {
 func TestBlockAgainstProsody(t *testing.T) {
 	alice, bob := newUser(t), newUser(t)
 	fa := start(t, alice)
-	fa.view.expect(t, "blocklist at login", isInfo("blocklist: 0 blocked"))
+	fa.view.expect(t, "alice online", isConn(alice.jid, event.Online))
 	fa.app.Queue("/block " + bob.jid)
 	fa.view.expect(t, "/block", isInfo("blocked "+bob.jid))
 	fa.app.Queue("/blocked")

@@ -176,7 +176,7 @@ func (p *protoState) judge(c event.Message) string {
 		case !c.Outgoing && !r.outgoing && r.from == c.From:
 			return ""
 		}
-		return "it was not sent by " + c.From
+		return "the original came from another address"
 	}
 	return "the original is not known"
 }

@@ -75,7 +75,7 @@ func TestCorrectionOnlyFromTheSameFullJID(t *testing.T) {
 	if r := ev.(event.Message).Replaces; r != "" {
 		t.Errorf("a correction from another resource kept Replaces %q", r)
 	}
-	f.view.expect(t, "the note", isInfo("bob@example.org/laptop sent a correction of a message it was not sent by"))
+	f.view.expect(t, "the note", isInfo("correction from bob@example.org/laptop refused (the original came from another address)"))
 	stub.emit(incomingMsg("eve@example.org/x", "c3", "eve's", "m1"))
 	ev = f.view.expect(t, "another contact's correction", isMessage("eve's"))
 	if r := ev.(event.Message).Replaces; r != "" {

@@ -106,6 +106,9 @@ func (e *protoStub) SendDisplayed(to, id string) error {
 func withStub(t *testing.T, stub *protoStub) *fixture {
 	t.Helper()
 	const me = "me@example.org"
+	if len(stub.blocked) == 0 { // so that the fetch at login shows a line to wait for
+		stub.blocked = []string{"nobody@example.invalid"}
+	}
 	made := make(chan struct{})
 	f := offline(t, func(o *Options) {
 		o.Passwords = map[string]string{me: "x"}

@@ -133,7 +133,7 @@ func (m *model) historyLines(k bufKey, msgs []history.Message) []line {
 // messageLine makes the line for a message body (and its XHTML-IM, if
 // any) in conversation k.
 func (m *model) messageLine(k bufKey, outgoing bool, body, html string) line {
-	l := line{kind: kindMessage, text: body, xhtml: html}
+	l := line{kind: kindMessage, text: body, xhtml: html, outgoing: outgoing}
 	if outgoing {
 		l.nick = localpart(k.account)
 	} else {
