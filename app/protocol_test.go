@@ -83,6 +83,17 @@ func TestCorrectionOnlyFromTheSameFullJID(t *testing.T) {
 	}
 	f.view.expect(t, "the note", isInfo("the original is not known"))
 	f.quit(t)
+	msgs, err := f.store.Last(t.Context(), stubMe, "bob@example.org", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var links []string
+	for _, m := range msgs {
+		links = append(links, m.MsgID+">"+m.Replaces)
+	}
+	if got := strings.Join(links, " "); got != "m1> c1>m1 c2>" {
+		t.Errorf("history rows (id>replaces) %q, want the original, the accepted correction linked, the refused one not", got)
+	}
 }
 
 // TestCorrectCommand: /correct sends a correction of our last message in

@@ -122,9 +122,14 @@ func (m *model) withoutShown(b *buffer, page []line) []line {
 
 func (m *model) historyLines(k bufKey, msgs []history.Message) []line {
 	out := make([]line, 0, len(msgs))
+	from := make(map[int]string, len(msgs)) // index in out → sender, for corrections
 	for _, h := range msgs {
+		if h.Replaces != "" && correctStored(out, from, h) {
+			continue
+		}
 		l := m.messageLine(k, h.Outgoing, h.Body, h.XHTML)
-		l.at, l.id = h.Stamp, h.ID
+		l.at, l.id, l.msgID = h.Stamp, h.ID, h.MsgID
+		from[len(out)] = h.From
 		out = append(out, l)
 	}
 	return out

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"chat/event"
+	"chat/history"
 )
 
 // This file is the everyday protocol on the screen: a correction
@@ -164,4 +165,25 @@ func (in *inputLine) left(k bufKey, closed bool) {
 		state = event.Gone
 	}
 	in.s.host.Typing(k.peer, state)
+}
+
+// correctStored applies a stored correction to its original in a page
+// of history (same sender, same direction), reporting whether it found
+// it; one whose original is not in the page is shown as a line of its
+// own.
+func correctStored(lines []line, from map[int]string, h history.Message) bool {
+	for i := len(lines) - 1; i >= 0; i-- {
+		l := &lines[i]
+		if l.msgID != h.Replaces || l.outgoing != h.Outgoing || from[i] != h.From {
+			continue
+		}
+		l.text, l.xhtml, l.spans, l.edited = h.Body, h.XHTML, nil, true
+		if rest, ok := strings.CutPrefix(h.Body, "/me "); ok {
+			l.kind, l.text, l.xhtml = kindAction, rest, ""
+		} else {
+			l.kind = kindMessage
+		}
+		return true
+	}
+	return false
 }

@@ -8,6 +8,7 @@ import (
 
 	"chat/client"
 	"chat/event"
+	"chat/history"
 
 	"github.com/gdamore/tcell/v2"
 )
@@ -142,5 +143,34 @@ func TestTypingShownAndSent(t *testing.T) {
 	want := "bob@example.org composing,bob@example.org active,bob@example.org gone"
 	if got := strings.Join(r.host.eng.chatStates(), ","); got != want {
 		t.Errorf("chat states sent: %s, want %s", got, want)
+	}
+}
+
+// TestStoredCorrectionShownInPlace: history keeps the original and the
+// correction as two rows; the buffer shows one line, corrected and
+// marked edited. A stored "correction" from another sender stays a line
+// of its own.
+func TestStoredCorrectionShownInPlace(t *testing.T) {
+	r := newRig(t, 80, 24, nil)
+	at := time.Now().Add(-time.Hour)
+	msg := func(from, id, replaces, body string, d time.Duration) history.Message {
+		return history.Message{Account: me, Peer: "bob@example.org", From: from, Type: "chat", Stamp: at.Add(d),
+			Body: body, MsgID: id, Replaces: replaces}
+	}
+	r.host.addHistory(t, []history.Message{
+		msg("bob@example.org/phone", "m1", "", "lunch at 1e", 0),
+		msg("bob@example.org/phone", "m2", "", "at the usual place", time.Second),
+		msg("bob@example.org/phone", "c1", "m1", "lunch at 1", 2*time.Second),
+		msg("eve@example.org/x", "c2", "m2", "at my place", 3*time.Second),
+	})
+	r.typ("/win bob@example.org")
+	r.enter()
+	rows := r.waitFor("lunch at 1 (edited)")
+	chat := strings.Join(rows, "\n")
+	if strings.Contains(chat, "lunch at 1e") || strings.Index(chat, "lunch at 1 (edited)") > strings.Index(chat, "at the usual place") {
+		t.Errorf("the stored correction is not in its original's place:\n%s", chat)
+	}
+	if !strings.Contains(chat, "at my place") || strings.Contains(chat, "at my place (edited)") {
+		t.Errorf("a stored correction from another sender was applied:\n%s", chat)
 	}
 }
