@@ -38,6 +38,10 @@ type protoEngine interface {
 	SendDisplayed(to, id string) error
 }
 
+// The real engine must have them all: a method missing here would only
+// show as "not supported" at run time.
+var _ protoEngine = (*client.Engine)(nil)
+
 // askTimeout bounds one protocol question asked from a command.
 const askTimeout = 30 * time.Second
 
