@@ -145,6 +145,7 @@ func (a *App) newEngine(acct account.Account, pw string) (Engine, error) {
 		PingInterval: a.opts.Config.Options.PingInterval.Duration,
 		PingTimeout:  a.opts.Config.Options.PingTimeout.Duration,
 	}
+	a.tuneProtocol(&cfg)
 	if a.opts.Tune != nil {
 		a.opts.Tune(&cfg)
 	}

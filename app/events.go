@@ -9,6 +9,10 @@ import (
 // handle applies one event from an engine: state, then storage, then the
 // view.
 func (a *App) handle(ev event.Event) {
+	ev, note, ok := a.protoBefore(ev)
+	if !ok {
+		return
+	}
 	a.state.Apply(ev)
 	switch e := ev.(type) {
 	case event.Message:
@@ -19,6 +23,10 @@ func (a *App) handle(ev event.Event) {
 		a.savePush(e)
 	}
 	a.show(ev)
+	if note != "" {
+		a.info(ev.Head().Account, "%s", note)
+	}
+	a.protoAfter(ev)
 	a.after(ev) // may run queued lines: after the event is shown
 }
 

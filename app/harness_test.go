@@ -33,6 +33,9 @@ type recorder struct {
 func newRecorder() *recorder { return &recorder{events: make(chan event.Event, 4096)} }
 
 func (r *recorder) Show(ev event.Event) {
+	if c, ok := ev.(loopCall); ok {
+		c.f() // a test's code run on the loop (protocol_test.go)
+	}
 	r.mu.Lock()
 	r.all = append(r.all, ev)
 	r.mu.Unlock()

@@ -19,18 +19,23 @@ func (a *App) Setting(name string) string {
 	case "xhtml_out":
 		return onOff(o.XHTMLOut)
 	}
-	return ""
+	v, _ := a.protoSetting(name, nil)
+	return v
 }
+
+// settingNames lists what /set knows, for its errors.
+const settingNames = "styling, xhtml_out, chatstates, markers or receipts"
 
 func (a *App) cmdSet(args []string) error {
 	if len(args) == 0 {
-		a.info("", "styling %s\nxhtml_out %s", a.Setting("styling"), a.Setting("xhtml_out"))
+		a.info("", "styling %s\nxhtml_out %s\nchatstates %s\nmarkers %s\nreceipts %s", a.Setting("styling"), a.Setting("xhtml_out"),
+			a.Setting("chatstates"), a.Setting("markers"), a.Setting("receipts"))
 		return nil
 	}
 	if len(args) == 1 {
 		v := a.Setting(args[0])
 		if v == "" {
-			return fmt.Errorf("unknown setting %q: styling or xhtml_out", args[0])
+			return fmt.Errorf("unknown setting %q: %s", args[0], settingNames)
 		}
 		a.info("", "%s %s", args[0], v)
 		return nil
@@ -46,7 +51,9 @@ func (a *App) cmdSet(args []string) error {
 	case "xhtml_out":
 		o.XHTMLOut = on
 	default:
-		return fmt.Errorf("unknown setting %q: styling or xhtml_out", args[0])
+		if _, ok := a.protoSetting(args[0], &on); !ok {
+			return fmt.Errorf("unknown setting %q: %s", args[0], settingNames)
+		}
 	}
 	a.info("", "%s %s", args[0], onOff(on))
 	return nil

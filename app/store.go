@@ -28,6 +28,7 @@ func (a *App) store(m event.Message) {
 	a.append(history.Message{
 		Account: m.Account, Peer: m.Peer, Outgoing: m.Outgoing, Stamp: m.Stamp, Received: m.Time,
 		From: m.From, Type: m.Type, Thread: m.Thread, StanzaID: m.StanzaID, OriginID: m.OriginID, Body: m.Body, XHTML: m.XHTML,
+		MsgID: m.ID, Replaces: m.Replaces, // Replaces only on a correction the loop accepted (protocol_state.go)
 	})
 }
 

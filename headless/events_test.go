@@ -32,7 +32,7 @@ func hdr(account string) event.Header { return event.Header{Time: t0, Account: a
 // text field.
 func allEvents(s string) []event.Event {
 	h := hdr(s)
-	return []event.Event{
+	return append([]event.Event{
 		event.Message{Header: h, From: s, To: s, Peer: s, ID: s, OriginID: s, StanzaID: s, Type: s,
 			Thread: s, Subject: s, Body: s, Stamp: stamp, Error: s},
 		event.Message{Header: h, Outgoing: true, From: s, To: s, Body: s, Stamp: stamp, Delayed: true},
@@ -50,7 +50,7 @@ func allEvents(s string) []event.Event {
 		event.Error{Header: h, Context: s, Text: s, From: s},
 		event.Info{Header: h, Text: s},
 		event.Info{Header: hdr(""), Text: s},
-	}
+	}, protoEvents(s)...)
 }
 
 // unsafeText returns a description of the first character in s that a

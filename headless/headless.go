@@ -71,7 +71,7 @@ func details(ev event.Event) string {
 		if e.Delayed {
 			stamp = " (sent " + e.Stamp.Local().Format(time.DateTime) + ")"
 		}
-		return fmt.Sprintf("%s %s%s: %s", arrow, l(who), stamp, s(e.Body))
+		return fmt.Sprintf("%s %s%s%s: %s", arrow, l(who), stamp, correctionNote(e), s(e.Body))
 	case event.Presence:
 		show := orWord(e.Show, "available")
 		if !e.Available {
@@ -94,7 +94,8 @@ func details(ev event.Event) string {
 	case event.Info:
 		return s(e.Text)
 	}
-	return ""
+	text, _ := protoDetails(ev)
+	return text
 }
 
 func connDetails(e event.ConnState) string {

@@ -26,14 +26,16 @@ type Message struct {
 	OriginID string // XEP-0359 origin-id given by the sender; de-duplicates our own messages only
 	Body     string
 	XHTML    string // XEP-0071: the XML inside the XHTML-IM body, if the message had one
+	MsgID    string // the stanza's id attribute, which a correction names
+	Replaces string // XEP-0308: the MsgID of the message this one corrects, from the same sender; "" if none
 }
 
 // columns is the select list scanMessage reads, in order.
-const columns = `id, account, peer, direction, stamp, received, from_jid, type, thread, stanza_id, origin_id, body, xhtml`
+const columns = `id, account, peer, direction, stamp, received, from_jid, type, thread, stanza_id, origin_id, body, xhtml, msg_id, replaces`
 
 const insertSQL = `INSERT INTO messages
-	(id, account, peer, direction, stamp, received, from_jid, type, thread, stanza_id, origin_id, body, xhtml)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	(id, account, peer, direction, stamp, received, from_jid, type, thread, stanza_id, origin_id, body, xhtml, msg_id, replaces)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // copyByStanzaIDSQL finds a stored copy of a message by the stanza-id our
 // server gave it (the same message delivered again, by the archive or a
@@ -176,7 +178,7 @@ func (st *stmts) insertMessage(ctx context.Context, m Message) (int64, error) {
 	}
 	err = st.exec(ctx, insertSQL, id,
 		m.Account, m.Peer, direction(m.Outgoing), m.Stamp.UnixNano(), m.Received.UnixNano(),
-		m.From, m.Type, m.Thread, m.StanzaID, m.OriginID, m.Body, m.XHTML)
+		m.From, m.Type, m.Thread, m.StanzaID, m.OriginID, m.Body, m.XHTML, m.MsgID, m.Replaces)
 	if err != nil {
 		return 0, err
 	}
@@ -324,7 +326,7 @@ func scanMessage(rows *sql.Rows) (Message, error) {
 	var dir string
 	var stamp, received int64
 	err := rows.Scan(&m.ID, &m.Account, &m.Peer, &dir, &stamp, &received,
-		&m.From, &m.Type, &m.Thread, &m.StanzaID, &m.OriginID, &m.Body, &m.XHTML)
+		&m.From, &m.Type, &m.Thread, &m.StanzaID, &m.OriginID, &m.Body, &m.XHTML, &m.MsgID, &m.Replaces)
 	m.Outgoing = dir == "out"
 	m.Stamp = time.Unix(0, stamp)
 	m.Received = time.Unix(0, received)

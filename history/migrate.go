@@ -81,6 +81,14 @@ CREATE INDEX messages_origin_id ON messages (account, peer, origin_id) WHERE ori
 	// ranking by relevance would read. There is no insert trigger any more: storeMessages indexes
 	// each batch of new messages in one statement (see indexSQL).
 	migrateTimeOrderedIDs,
+	// 5: the message's own id and, for a XEP-0308 correction, the id of
+	// the message it corrects: a correction is a row of its own, the
+	// original stays, and a reader pairs them (same conversation, same
+	// sender).
+	`
+ALTER TABLE messages ADD COLUMN msg_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE messages ADD COLUMN replaces TEXT NOT NULL DEFAULT '';
+`,
 }
 
 const migrateTimeOrderedIDs = `

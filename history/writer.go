@@ -159,7 +159,7 @@ func (w *Writer) enqueue(m Message, force bool) error {
 // the queue's slot for it, and its text.
 func size(m Message) int {
 	return 2*int(unsafe.Sizeof(m)) + len(m.Account) + len(m.Peer) + len(m.From) + len(m.Type) + len(m.Thread) +
-		len(m.StanzaID) + len(m.OriginID) + len(m.Body) + len(m.XHTML)
+		len(m.StanzaID) + len(m.OriginID) + len(m.Body) + len(m.XHTML) + len(m.MsgID) + len(m.Replaces)
 }
 
 // peakQueued reports the most bytes the queue ever held, for tests.

@@ -19,6 +19,7 @@ type fakeEngine struct {
 	mu       sync.Mutex
 	presence client.Presence
 	sent     int
+	states   []string // chat states sent, "to state" (proto_test.go)
 }
 
 func (e *fakeEngine) Account() string { return me }

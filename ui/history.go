@@ -122,9 +122,14 @@ func (m *model) withoutShown(b *buffer, page []line) []line {
 
 func (m *model) historyLines(k bufKey, msgs []history.Message) []line {
 	out := make([]line, 0, len(msgs))
+	from := make(map[int]string, len(msgs)) // index in out → sender, for corrections
 	for _, h := range msgs {
+		if h.Replaces != "" && correctStored(out, from, h) {
+			continue
+		}
 		l := m.messageLine(k, h.Outgoing, h.Body, h.XHTML)
-		l.at, l.id = h.Stamp, h.ID
+		l.at, l.id, l.msgID = h.Stamp, h.ID, h.MsgID
+		from[len(out)] = h.From
 		out = append(out, l)
 	}
 	return out
@@ -133,7 +138,7 @@ func (m *model) historyLines(k bufKey, msgs []history.Message) []line {
 // messageLine makes the line for a message body (and its XHTML-IM, if
 // any) in conversation k.
 func (m *model) messageLine(k bufKey, outgoing bool, body, html string) line {
-	l := line{kind: kindMessage, text: body, xhtml: html}
+	l := line{kind: kindMessage, text: body, xhtml: html, outgoing: outgoing}
 	if outgoing {
 		l.nick = localpart(k.account)
 	} else {

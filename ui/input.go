@@ -36,7 +36,7 @@ func newInputLine(s *screen) *inputLine {
 	in := &inputLine{TextArea: tview.NewTextArea(), s: s, hist: map[bufKey]*inputHistory{}}
 	in.SetLabel("> ").SetWrap(true).SetWordWrap(false)
 	in.SetInputCapture(in.capture)
-	in.SetChangedFunc(in.resize)
+	in.SetChangedFunc(func() { in.resize(); in.typed() })
 	return in
 }
 
@@ -49,7 +49,12 @@ func (in *inputLine) setTheme(th *themes.Theme, base tcell.Style) {
 	in.SetSelectedStyle(st.Reverse(true))
 }
 
-func (in *inputLine) setBuffer(k bufKey) { in.key = k }
+func (in *inputLine) setBuffer(k bufKey) {
+	if k != in.key {
+		in.left(in.key, false)
+	}
+	in.key = k
+}
 
 func (in *inputLine) history() *inputHistory {
 	h, ok := in.hist[in.key]

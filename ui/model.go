@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"chat/event"
 	"chat/themes"
 	"chat/xhtml"
 )
@@ -38,6 +39,12 @@ type line struct {
 	spans []xhtml.Span // the message's styled spans, once rendered; nil before
 	high  bool         // mentions us
 	id    int64        // history row, 0 if not loaded from history
+
+	// the everyday protocol (proto.go)
+	msgID    string // the message's stanza id, for corrections and receipts; "" if not known
+	outgoing bool   // a message we sent
+	edited   bool   // replaced by a correction
+	mark     int    // markNone, markReceived or markDisplayed
 }
 
 // activity levels, lowest to highest.
@@ -84,6 +91,7 @@ type model struct {
 	themeChanged, rosterDirty, statusDirty, redraw, shownChanged bool
 	filter                                                       *string
 	notes                                                        []pendingNote
+	typists                                                      map[bufKey]bool // contacts shown typing (proto.go)
 }
 
 func newModel(u *UI, th *themes.Theme) *model {
@@ -168,6 +176,9 @@ func (m *model) syncPeer() {
 func (m *model) close(i int) {
 	if i <= 0 || i >= len(m.bufs) {
 		return
+	}
+	if m.host != nil {
+		m.host.Typing(m.bufs[i].key.peer, event.Gone) // XEP-0085: we left the conversation
 	}
 	m.bufs = append(m.bufs[:i], m.bufs[i+1:]...)
 	switch {

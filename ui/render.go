@@ -109,7 +109,7 @@ func (m *model) renderLine(l *line, styled bool, p richPalette) string {
 	if l.high {
 		base = tag(th.Highlight)
 	}
-	return ts + nick + richText(m.spansOf(l, styled), base, p) + reset
+	return ts + nick + richText(m.spansOf(l, styled), base, p) + reset + tag(th.Notice) + lineMarks(l) + reset
 }
 
 func (m *model) nickTag(jid string) string {
@@ -158,7 +158,7 @@ func (m *model) title() string {
 	if online && p.Status != "" {
 		text += ": " + esc(p.Status)
 	}
-	return text
+	return text + m.typing(b.key.account, b.key.peer)
 }
 
 // statusSnap is the status bar's data.

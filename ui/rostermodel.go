@@ -63,7 +63,7 @@ func (m *model) rosterSnap() *rosterSnap {
 		if online {
 			s.on++
 		}
-		r := rosterRow{jid: c.Item.JID, label: c.Label(), show: p.Show, online: online}
+		r := rosterRow{jid: c.Item.JID, label: c.Label() + m.typing(acct.JID, c.Item.JID), show: p.Show, online: online}
 		gs := c.Item.Groups
 		if len(gs) == 0 {
 			gs = []string{noGroup}

@@ -60,6 +60,10 @@ type Host interface {
 	SetPeer(jid string)
 	History(account, peer string, before int64, n int, done func([]history.Message, error))
 	Commands() *command.Table[*app.App]
+	// PeerChatState is the contact's XEP-0085 chat state (loop only);
+	// Typing tells the loop ours, from any goroutine.
+	PeerChatState(account, peer string) string
+	Typing(peer, state string)
 }
 
 // Options configure a UI.

@@ -47,6 +47,10 @@ func (u *UI) Show(ev event.Event) {
 		m.output(kindError, e.Time, text)
 	case event.Info:
 		m.output(kindNotice, e.Time, e.Text)
+	case event.Receipt:
+		m.receipt(e)
+	case event.ChatState:
+		m.chatState(e)
 	}
 }
 
@@ -74,7 +78,14 @@ func (m *model) message(e event.Message) {
 	if e.Body == "" || e.Peer == "" {
 		return
 	}
+	if e.Replaces != "" && m.correct(e) {
+		return
+	}
+	if !e.Outgoing {
+		m.messageFrom(k)
+	}
 	l := m.messageLine(k, e.Outgoing, e.Body, e.XHTML)
+	l.msgID = e.ID
 	l.at = e.Stamp
 	if l.at.IsZero() {
 		l.at = e.Time
