@@ -32,6 +32,7 @@ type Engine struct {
 
 	caps       *capsCache // peers' XEP-0115 capabilities (caps.go)
 	lastActive lastActive // when the user last did something (entity.go)
+	rooms      roomSet    // MUC rooms (muc.go)
 }
 
 // Option adjusts an Engine made by New.
@@ -162,6 +163,7 @@ func (e *Engine) serve(ctx context.Context, s *session) error {
 	s.spawn(s.writeLoop) // first: stop waits for it
 	s.spawn(func() { e.afterLogin(s, pres) })
 	s.spawn(func() { e.keepalive(s) })
+	s.spawn(func() { e.selfPing(s) })
 	s.spawn(func() { s.closeWhenCancelled(ctx) })
 	err := s.xs.Serve(xmpp.HandlerFunc(e.newHandler(s).handle))
 	if err == nil {
@@ -181,6 +183,7 @@ func (e *Engine) afterLogin(s *session, p Presence) {
 		e.emitError("fetch roster", err, "")
 	}
 	s.queue(e.presenceStanza(p), "")
+	e.rejoinRooms(s)
 	enableCarbons(s)
 }
 
