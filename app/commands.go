@@ -21,7 +21,7 @@ type cmd = command.Command[*App]
 // commandTable is every /command plus a front end's own (extra), which
 // replace built-ins of the same name. Handlers run on the loop.
 func commandTable(extra []cmd) (*command.Table[*App], error) {
-	all := builtins()
+	all := append(builtins(), roomCommands()...) // rooms.go
 	for _, e := range extra {
 		all = slices.DeleteFunc(all, func(c cmd) bool { return strings.EqualFold(c.Name, e.Name) })
 	}
@@ -72,6 +72,9 @@ func (a *App) say(text string) error {
 }
 
 func (a *App) send(to, text string) error {
+	if done, err := a.sendRoom(to, text); done { // rooms.go
+		return err
+	}
 	e, err := a.engine("")
 	if err != nil {
 		return err

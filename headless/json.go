@@ -47,6 +47,7 @@ type Record struct {
 	Context   string             `json:"context,omitempty"`
 	Error     string             `json:"error,omitempty"`
 	Text      string             `json:"text,omitempty"`
+	RoomRecord
 }
 
 // NewRecord flattens an event.
@@ -77,6 +78,7 @@ func NewRecord(ev event.Event) Record {
 	case event.Info:
 		r.Text = e.Text
 	}
+	roomRecord(&r, ev) // room.go
 	return r
 }
 
