@@ -1,9 +1,11 @@
 package client
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"chat/event"
 	"chat/muc"
@@ -165,4 +167,29 @@ func occupants(v RoomView) int {
 		n += len(g.Occupants)
 	}
 	return n
+}
+
+// After the connection is lost, the engine rejoins its rooms by itself;
+// a quiet room is self-pinged and found still joined.
+func TestRoomRejoinAndSelfPing(t *testing.T) {
+	es := startEmbedded(t)
+	alice := es.peer(t, "alice")
+	alice.e.rooms.quiet = 20 * time.Millisecond
+	bob := es.peer(t, "bob")
+	room := "rejoin@conference.localhost"
+	alice.online()
+	bob.online()
+	alice.join(room, "Alice")
+	alice.expect("a self-ping answered", func(ev event.Event) bool {
+		n, ok := ev.(event.RoomNotice)
+		return ok && n.Room == room && n.What == event.NoticeStillJoined
+	})
+	alice.e.current().fail(errors.New("cut by the test"))
+	alice.expect("reconnected", isConn(event.Online))
+	alice.expect("rejoined", isRoomJoined(room))
+	bob.join(room, "Bob")
+	if _, err := bob.e.SayInRoom(room, "after the cut"); err != nil {
+		t.Fatal(err)
+	}
+	alice.expect("bob's message", isRoomMessage(room, "Bob", "after the cut"))
 }
