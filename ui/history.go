@@ -124,6 +124,9 @@ func (m *model) historyLines(k bufKey, msgs []history.Message) []line {
 	out := make([]line, 0, len(msgs))
 	for _, h := range msgs {
 		l := m.messageLine(k, h.Outgoing, h.Body, h.XHTML)
+		if h.Type == "groupchat" {
+			l = historyRoomLine(h, l) // room.go
+		}
 		l.at, l.id = h.Stamp, h.ID
 		out = append(out, l)
 	}

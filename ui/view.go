@@ -47,6 +47,8 @@ func (u *UI) Show(ev event.Event) {
 		m.output(kindError, e.Time, text)
 	case event.Info:
 		m.output(kindNotice, e.Time, e.Text)
+	default:
+		m.roomEvent(ev) // room.go
 	}
 }
 
@@ -74,7 +76,7 @@ func (m *model) message(e event.Message) {
 	if e.Body == "" || e.Peer == "" {
 		return
 	}
-	l := m.messageLine(k, e.Outgoing, e.Body, e.XHTML)
+	l := roomLine(e, m.messageLine(k, e.Outgoing, e.Body, e.XHTML)) // room.go
 	l.at = e.Stamp
 	if l.at.IsZero() {
 		l.at = e.Time
