@@ -157,6 +157,7 @@ func (e *Engine) serve(ctx context.Context, s *session) error {
 		s.stop()
 	}()
 
+	e.prepareRejoin() // muc.go: before anyone can join on this session
 	e.emit(event.ConnState{Header: event.At(e.account), State: event.Online,
 		JID: s.xs.LocalAddr().String(), Mechanism: s.mechanism, Server: s.addr, TLS: s.tlsInfo})
 

@@ -26,6 +26,8 @@ type roomSet struct {
 	mu    sync.Mutex
 	rooms *muc.Rooms
 	quiet time.Duration // self-ping a room quiet this long; 0: defaultRoomQuiet
+
+	rejoin []xml.TokenReader // join presences for the session starting (prepareRejoin)
 }
 
 // defaultRoomQuiet is how long a room may be silent before we check that
@@ -253,13 +255,22 @@ func (e *Engine) InRoom(room string) bool {
 	return in
 }
 
-// rejoinRooms sends the join presences of every room we were in, after a
-// reconnect (each asks only for the history newer than what we saw).
+// prepareRejoin takes, as a session starts and before anyone can join a
+// room on it, the join presences of every room we were in; rejoinRooms
+// sends them once the session is ready. (Taken later, a room joined on
+// the new session in between would be joined twice.)
+func (e *Engine) prepareRejoin() {
+	e.rooms.with(func(rs *muc.Rooms) { e.rooms.rejoin = rs.Rejoin() })
+}
+
+// rejoinRooms sends the presences prepareRejoin took (each asks only for
+// the history newer than what we saw).
 func (e *Engine) rejoinRooms(s *session) {
-	e.rooms.with(func(rs *muc.Rooms) {
-		for _, p := range rs.Rejoin() {
+	e.rooms.with(func(*muc.Rooms) {
+		for _, p := range e.rooms.rejoin {
 			s.queue(p, "rejoin a room")
 		}
+		e.rooms.rejoin = nil
 	})
 }
 
@@ -309,7 +320,9 @@ func (e *Engine) sendSelfPing(s *session, q muc.IQ) {
 }
 
 // act sends what an event asks for: a rejoin, or the instant
-// configuration of a room we created. The rooms are locked.
+// configuration of a room we created, whose RoomJoined is reported once
+// the room has accepted it (until then nobody else can join). The rooms
+// are locked.
 func (e *Engine) act(s *session, rs *muc.Rooms, ev muc.Event) {
 	switch ev.Action {
 	case muc.ActionRejoin:
@@ -325,6 +338,10 @@ func (e *Engine) act(s *session, rs *muc.Rooms, ev muc.Event) {
 		_ = s.requestAsync(iqRequest{Type: q.Type, To: q.To, Payload: q.Payload(), What: "configure " + ev.Room}, func(_ *iqReply, err error) {
 			if err != nil {
 				e.emit(roomError(e.account, ev.Room, "could not unlock the new room: "+err.Error(), condition(err)))
+				return
+			}
+			for _, out := range roomEvents(e.account, ev) { // joined, now that others can join too
+				e.emit(out)
 			}
 		})
 	}

@@ -28,6 +28,9 @@ func (h *handler) roomPresence(d *xml.Decoder) error {
 			h.e.act(h.s, rs, ev)
 		}
 	})
+	if err == nil && ev.Action == muc.ActionConfigure {
+		return nil // a room we created: joined once it is unlocked (act)
+	}
 	return h.emitRoom(ev, err)
 }
 
