@@ -16,7 +16,7 @@ import (
 const testRoom = "lobby@conference.example.net"
 
 // joinedRig is a rig whose engine is in testRoom as "me", with "bob" there.
-func joinedRig(t *testing.T) *rig {
+func joinedRig(t testing.TB) *rig {
 	t.Helper()
 	r := newRig(t)
 	r.e.rooms.with(func(rs *muc.Rooms) {
