@@ -77,6 +77,11 @@ func roomEvents(account string, ev muc.Event) []event.Event {
 	case muc.KindMessage, muc.KindPrivate:
 		return []event.Event{roomMessage(account, ev)}
 	case muc.KindJoined:
+		if ev.Created { // reported once unlocked (act), so not "locked until configured"
+			plain := ev
+			plain.Created = false
+			head.Text = plain.Text() + " (a new room: you own it)"
+		}
 		return []event.Event{event.RoomJoined{RoomHead: head, Created: ev.Created}}
 	case muc.KindSubject:
 		return []event.Event{event.RoomSubject{RoomHead: head, Subject: ev.Subject, OnJoin: ev.OnJoin}}
