@@ -142,7 +142,7 @@ func (a *App) cmdAccount(args []string) error {
 }
 
 func (a *App) cmdMsg(args []string) error {
-	to := args[0]
+	to := a.msgTarget(args[0]) // rooms.go: a nick of the open room
 	if _, err := parseJID(to); err != nil {
 		return err
 	}

@@ -98,6 +98,25 @@ func (a *App) sendRoom(to, text string) (done bool, err error) {
 	return true, err
 }
 
+// msgTarget is what /msg sends to: room/nick when to (no @, no /) is the
+// nick of an occupant of the open room, so that "/msg NICK TEXT" in a room
+// is a private message through it; else to itself.
+func (a *App) msgTarget(to string) string {
+	re, err := a.roomEngine()
+	if err != nil || strings.ContainsAny(to, "@/") || a.peer == "" {
+		return to
+	}
+	v, _ := re.Room(a.peer)
+	for _, g := range v.Groups {
+		for _, o := range g.Occupants {
+			if o.Nick == to {
+				return a.peer + "/" + to
+			}
+		}
+	}
+	return to
+}
+
 // defaultService is the MUC service of the current account's domain.
 func (a *App) defaultService() string {
 	if j, err := jid.Parse(a.current); err == nil {

@@ -50,6 +50,11 @@ func TestRoomThroughCommands(t *testing.T) {
 		return ok && m.Room == room && m.Nick == "Bob" && m.Highlight
 	})
 
+	fb.app.Queue("/msg " + aliceNick + " just between us") // a nick of the open room: a private message
+	fa.view.expect(t, "the private message", func(ev event.Event) bool {
+		m, ok := ev.(event.Message)
+		return ok && m.Type == "chat" && m.Room == room && m.Nick == "Bob" && m.Body == "just between us"
+	})
 	fb.app.Queue("/who")
 	fb.view.expect(t, "/who", isRoomEvent(room, func(n event.RoomNotice) bool {
 		return strings.Contains(n.Text, "2 in "+room) && strings.Contains(n.Text, aliceNick) && strings.Contains(n.Text, "Bob")
