@@ -193,3 +193,9 @@ func TestRoomRejoinAndSelfPing(t *testing.T) {
 	}
 	alice.expect("bob's message", isRoomMessage(room, "Bob", "after the cut"))
 }
+
+func TestRoomEjabberd(t *testing.T) {
+	s := ejabberdServer(t)
+	alice, bob := newEjabberdPeer(t, s), newEjabberdPeer(t, s)
+	roomScenario(t, alice, bob, s.MUCDomain())
+}
