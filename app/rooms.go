@@ -98,6 +98,17 @@ func (a *App) sendRoom(to, text string) (done bool, err error) {
 	return true, err
 }
 
+// isOccupant reports whether j is room@service/nick of a room we are in:
+// a private conversation through the room, not the room itself.
+func (a *App) isOccupant(j string) bool {
+	re, err := a.roomEngine()
+	if err != nil {
+		return false
+	}
+	parsed, err := jid.Parse(j)
+	return err == nil && parsed.Resourcepart() != "" && re.InRoom(parsed.Bare().String())
+}
+
 // msgTarget is what /msg sends to: room/nick when to (no @, no /) is the
 // nick of an occupant of the open room, so that "/msg NICK TEXT" in a room
 // is a private message through it; else to itself.

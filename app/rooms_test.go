@@ -2,10 +2,13 @@ package app
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
+	"chat/client"
 	"chat/event"
+	"chat/muc"
 
 	"mellium.im/xmpp/jid"
 )
@@ -88,4 +91,61 @@ func TestRoomThroughCommands(t *testing.T) {
 	if len(msgs) != 2 || msgs[0].From != room+"/"+aliceNick || msgs[0].Body != "hello everyone" || msgs[0].StanzaID == "" {
 		t.Fatalf("bob's room history = %+v", msgs)
 	}
+}
+
+// roomStub is an engine in one room, lobby@conference.example.org.
+type roomStub struct{ stubEngine }
+
+const stubRoom = "lobby@conference.example.org"
+
+var errStub = errors.New("stub")
+
+func (roomStub) JoinRoom(string, string, string) error     { return errStub }
+func (roomStub) LeaveRoom(string, string) error            { return errStub }
+func (roomStub) RoomNick(string, string) error             { return errStub }
+func (roomStub) SetRoomSubject(string, string) error       { return errStub }
+func (roomStub) InviteToRoom(string, string, string) error { return errStub }
+func (roomStub) SayInRoom(string, string) (event.Message, error) {
+	return event.Message{}, errStub
+}
+func (roomStub) SayPrivately(string, string) (event.Message, error) {
+	return event.Message{}, errStub
+}
+func (roomStub) RoomRequest(muc.IQ, string) error { return errStub }
+func (roomStub) RoomItems(context.Context, string) ([]muc.DiscoItem, error) {
+	return nil, errStub
+}
+func (roomStub) Room(r string) (client.RoomView, bool) { return client.RoomView{JID: r}, r == stubRoom }
+func (roomStub) InRoom(r string) bool                  { return r == stubRoom }
+
+// A front end switching to a private conversation through a room keeps
+// it private: plain lines go to the occupant, not to the room. (SetPeer
+// used to strip the nick, so they went to the whole room.)
+func TestSetPeerKeepsPrivateConversationThroughRoom(t *testing.T) {
+	made := make(chan *roomStub, 1)
+	f := offline(t, func(o *Options) {
+		o.Passwords = map[string]string{"me@example.org": "x"}
+		o.NewEngine = func(_ client.Config, out chan<- event.Event, gone <-chan struct{}) (Engine, error) {
+			e := &roomStub{stubEngine{out: out, gone: gone}}
+			made <- e
+			return e, nil
+		}
+		o.Commands = []cmd{{Name: "win", MinArgs: 1, MaxArgs: 1, Run: func(a *App, args []string) error {
+			a.SetPeer(args[0])
+			a.info("", "peer=%s", a.Peer())
+			return nil
+		}}}
+	})
+	f.app.Queue("/connect")
+	<-made
+	f.app.Queue("/win " + stubRoom + "/bob")
+	f.view.expect(t, "the private peer", func(ev event.Event) bool {
+		i, ok := ev.(event.Info)
+		return ok && i.Text == "peer="+stubRoom+"/bob"
+	})
+	f.app.Queue("/win bob@example.org/phone")
+	f.view.expect(t, "a contact's bare JID", func(ev event.Event) bool {
+		i, ok := ev.(event.Info)
+		return ok && i.Text == "peer=bob@example.org"
+	})
 }
