@@ -22,6 +22,7 @@ type cmd = command.Command[*App]
 // replace built-ins of the same name. Handlers run on the loop.
 func commandTable(extra []cmd) (*command.Table[*App], error) {
 	all := append(builtins(), protocolCommands()...)
+	all = append(all, roomCommands()...) // rooms.go
 	for _, e := range extra {
 		all = slices.DeleteFunc(all, func(c cmd) bool { return strings.EqualFold(c.Name, e.Name) })
 	}
@@ -72,6 +73,9 @@ func (a *App) say(text string) error {
 }
 
 func (a *App) send(to, text string) error {
+	if done, err := a.sendRoom(to, text); done { // rooms.go
+		return err
+	}
 	e, err := a.engine("")
 	if err != nil {
 		return err
@@ -139,7 +143,7 @@ func (a *App) cmdAccount(args []string) error {
 }
 
 func (a *App) cmdMsg(args []string) error {
-	to := args[0]
+	to := a.msgTarget(args[0]) // rooms.go: a nick of the open room
 	if _, err := parseJID(to); err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ func (a *App) Peer() string { return a.peer }
 // SetPeer makes j the conversation plain lines go to; "" means none (the
 // console). It prints nothing, unlike /msg JID.
 func (a *App) SetPeer(j string) {
-	if j != "" {
+	if j != "" && !a.isOccupant(j) { // rooms.go: a private conversation through a room keeps its nick
 		j = bare(j)
 	}
 	a.peer = j

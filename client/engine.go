@@ -31,6 +31,7 @@ type Engine struct {
 
 	caps       *capsCache // peers' XEP-0115 capabilities (caps.go)
 	lastActive lastActive // when the user last did something (entity.go)
+	rooms      roomSet    // MUC rooms (muc.go)
 }
 
 // Option adjusts an Engine made by New.
@@ -159,6 +160,7 @@ func (e *Engine) serve(ctx context.Context, s *session) error {
 		s.stop()
 	}()
 
+	e.prepareRejoin() // muc.go: before anyone can join on this session
 	e.emit(event.ConnState{Header: event.At(e.account), State: event.Online,
 		JID: s.xs.LocalAddr().String(), Mechanism: s.mechanism, Server: s.addr, TLS: s.tlsInfo, Resumed: s.smLogin.resumed})
 	e.smOnline(s)
@@ -168,6 +170,7 @@ func (e *Engine) serve(ctx context.Context, s *session) error {
 		s.spawn(func() { e.afterLogin(s, pres) })
 	}
 	s.spawn(func() { e.keepalive(s) })
+	s.spawn(func() { e.selfPing(s) })
 	s.spawn(func() { s.closeWhenCancelled(ctx) })
 	err := s.xs.Serve(s.smHandler(e.newHandler(s).handle)) // smsession.go: every stanza read is counted there
 	if err == nil {
@@ -187,6 +190,7 @@ func (e *Engine) afterLogin(s *session, p Presence) {
 		e.emitError("fetch roster", err, "")
 	}
 	s.queue(e.presenceStanza(p), "")
+	e.rejoinRooms(s)
 	enableCarbons(s)
 }
 

@@ -54,11 +54,23 @@ func (h *handler) handle(t xmlstream.TokenReadEncoder, start *xml.StartElement) 
 	limited := &limitReader{r: xmlstream.MultiReader(xmlstream.Token(*start), t), left: h.e.cfg.MaxStanza, maxDepth: h.e.cfg.MaxDepth + 1}
 	d := xml.NewTokenDecoder(limited)
 	var err error
+	room := start.Name.Local != "iq" && h.roomStanza(*start) // muc.go
 	switch start.Name.Local {
 	case "message":
-		err = h.message(d)
+		switch {
+		case room:
+			err = h.roomMessage(d)
+		case attrValue(*start, "type") == "groupchat":
+			// Nobody but a room of ours speaks as a room: dropped unread.
+		default:
+			err = h.message(d)
+		}
 	case "presence":
-		err = h.presence(d)
+		if room {
+			err = h.roomPresence(d)
+		} else {
+			err = h.presence(d)
+		}
 	case "iq":
 		err = h.iq(t, d, *start)
 	}

@@ -88,6 +88,13 @@ type Message struct {
 	Replaces string
 	Receipt  bool // the sender asks for a XEP-0184 receipt (answered by the engine unless switched off)
 	Markable bool // the sender accepts XEP-0333 chat markers for it
+
+	// Room is the bare JID of the room a groupchat message (Peer is the
+	// room) or a private message through a room (Peer is the occupant's
+	// full JID) came through; Nick is the sender's nick there.
+	Room      string
+	Nick      string
+	Highlight bool // a groupchat message that mentions our nick
 }
 
 // Kind implements Event.

@@ -60,6 +60,9 @@ func Text(ev event.Event) string {
 func details(ev event.Event) string {
 	s := sanitize.Text
 	l := sanitize.Line
+	if d, ok := roomDetails(ev); ok { // room.go
+		return d
+	}
 	switch e := ev.(type) {
 	case event.Message:
 		arrow := "<-"

@@ -48,6 +48,7 @@ type Record struct {
 	Error     string             `json:"error,omitempty"`
 	Text      string             `json:"text,omitempty"`
 	ProtoFields
+	RoomRecord
 }
 
 // NewRecord flattens an event.
@@ -79,6 +80,7 @@ func NewRecord(ev event.Event) Record {
 		r.Text = e.Text
 	}
 	protoRecord(&r, ev)
+	roomRecord(&r, ev) // room.go
 	return r
 }
 

@@ -26,7 +26,6 @@ type ProtoFields struct {
 	Blocked      []string         `json:"blocked,omitempty"`       // blocklist
 	Unblocked    []string         `json:"unblocked,omitempty"`     // blocklist
 	UnblockedAll bool             `json:"unblocked_all,omitempty"` // blocklist
-	Nick         string           `json:"nick,omitempty"`          // nick
 }
 
 // protoRecord fills r's fields for a protocol event.

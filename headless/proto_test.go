@@ -40,9 +40,12 @@ func TestJSONProtocolFields(t *testing.T) {
 			ProtoFields{Marker: "displayed"}, "bob@example.org/pc"},
 		{event.Blocklist{Header: hdr(me), Blocked: []string{"spam@example.net"}, UnblockedAll: true},
 			ProtoFields{Blocked: []string{"spam@example.net"}, UnblockedAll: true}, ""},
-		{event.Nick{Header: hdr(me), From: "bob@example.org", Nick: "Bobby"}, ProtoFields{Nick: "Bobby"}, "bob@example.org"},
+		{event.Nick{Header: hdr(me), From: "bob@example.org", Nick: "Bobby"}, ProtoFields{}, "bob@example.org"},
 		{event.Message{Header: hdr(me), From: "bob@example.org/pc", Body: "fixed", Replaces: "m1", Markable: true},
 			ProtoFields{Replaces: "m1", Markable: true}, "bob@example.org/pc"},
+	}
+	if r := decode(t, JSON(event.Nick{Header: hdr(me), From: "bob@example.org", Nick: "Bobby"})); r.Nick != "Bobby" {
+		t.Errorf("nick event: nick %q, want Bobby", r.Nick)
 	}
 	for _, tc := range cases {
 		r := decode(t, JSON(tc.ev))

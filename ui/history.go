@@ -128,6 +128,9 @@ func (m *model) historyLines(k bufKey, msgs []history.Message) []line {
 			continue
 		}
 		l := m.messageLine(k, h.Outgoing, h.Body, h.XHTML)
+		if h.Type == "groupchat" {
+			l = historyRoomLine(h, l) // room.go
+		}
 		l.at, l.id, l.msgID = h.Stamp, h.ID, h.MsgID
 		from[len(out)] = h.From
 		out = append(out, l)

@@ -81,8 +81,9 @@ type model struct {
 	peer  string // the host's peer as last synced
 
 	rosterShown bool
-	styled      bool              // styling was on at the last frame
-	nicks       map[string]string // jid → nick tag, for the current theme
+	styled      bool                 // styling was on at the last frame
+	nicks       map[string]string    // jid → nick tag, for the current theme
+	rooms       map[bufKey]*roomInfo // room buffers (room.go)
 
 	// what changed since the last frame
 	reset                                                        bool // the chat view gets the whole current buffer

@@ -133,6 +133,9 @@ func (m *model) title() string {
 	if b.key.console() {
 		return n + "console"
 	}
+	if t, ok := m.roomTitle(b); ok { // room.go
+		return n + t
+	}
 	text := n + esc(b.key.peer)
 	if m.host == nil {
 		return text

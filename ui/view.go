@@ -51,6 +51,8 @@ func (u *UI) Show(ev event.Event) {
 		m.receipt(e)
 	case event.ChatState:
 		m.chatState(e)
+	default:
+		m.roomEvent(ev) // room.go
 	}
 }
 
@@ -84,7 +86,7 @@ func (m *model) message(e event.Message) {
 	if !e.Outgoing {
 		m.messageFrom(k)
 	}
-	l := m.messageLine(k, e.Outgoing, e.Body, e.XHTML)
+	l := roomLine(e, m.messageLine(k, e.Outgoing, e.Body, e.XHTML)) // room.go
 	l.msgID = e.ID
 	l.at = e.Stamp
 	if l.at.IsZero() {

@@ -19,6 +19,9 @@ import (
 	"mellium.im/xmpp/jid"
 )
 
+// Lobby is the room the echo bot sits in with --local.
+const Lobby = "lobby@conference.localhost"
+
 // local is the embedded server started by --local, with its accounts.
 type local struct {
 	srv        *server.Server
@@ -80,13 +83,13 @@ func startLocal(ctx context.Context, f flags, stderr io.Writer) (*local, error) 
 		defer l.serve.Done()
 		srv.Serve(srvCtx)
 	}()
-	fmt.Fprintf(stderr, "chat: embedded server on %s (certificate SHA-256 %s); you are %s, and %s answers\n", addr, srv.Fingerprint(), me, echo)
+	fmt.Fprintf(stderr, "chat: embedded server on %s (certificate SHA-256 %s); you are %s, and %s answers (also in %s: /join lobby)\n", addr, srv.Fingerprint(), me, echo, Lobby)
 	l.bot.Add(1)
 	go func() {
 		defer l.bot.Done()
 		bot := client.Config{JID: jid.MustParse(echo + "/bot"), Password: pw[echo], Server: addr,
 			TLS: client.TLSPolicy{Pins: []string{srv.Fingerprint()}}}
-		if err := echobot.Run(botCtx, bot); err != nil {
+		if err := echobot.Run(botCtx, bot, Lobby); err != nil {
 			fmt.Fprintln(stderr, "chat:", err)
 		}
 	}()
