@@ -26,16 +26,20 @@ type embedded struct {
 // embeddedUsers all have the password "secret".
 var embeddedUsers = map[string]string{"alice": "secret", "bob": "secret", "carol": "secret", "dave": "secret"}
 
-func startEmbedded(t *testing.T) *embedded {
+func startEmbedded(t *testing.T, tune ...func(*server.Config)) *embedded {
 	t.Helper()
 	var mu sync.Mutex
 	var log []string
-	srv, err := server.New(server.Config{Listen: "127.0.0.1:0", Users: embeddedUsers, AuthFailureDelay: -1,
+	cfg := server.Config{Listen: "127.0.0.1:0", Users: embeddedUsers, AuthFailureDelay: -1,
 		Logf: func(format string, args ...any) {
 			mu.Lock()
 			defer mu.Unlock()
 			log = append(log, fmt.Sprintf(format, args...))
-		}})
+		}}
+	for _, f := range tune {
+		f(&cfg)
+	}
+	srv, err := server.New(cfg)
 	if err != nil {
 		t.Fatalf("embedded server: %v", err)
 	}

@@ -160,7 +160,9 @@ func (e *Engine) serve(ctx context.Context, s *session) error {
 		s.stop()
 	}()
 
-	e.prepareRejoin() // muc.go: before anyone can join on this session
+	if !s.smLogin.resumed { // a resumed stream is still in its rooms
+		e.prepareRejoin() // muc.go: before anyone can join on this session
+	}
 	e.emit(event.ConnState{Header: event.At(e.account), State: event.Online,
 		JID: s.xs.LocalAddr().String(), Mechanism: s.mechanism, Server: s.addr, TLS: s.tlsInfo, Resumed: s.smLogin.resumed})
 	e.smOnline(s)

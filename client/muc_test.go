@@ -9,6 +9,7 @@ import (
 
 	"chat/event"
 	"chat/muc"
+	"chat/server"
 
 	"mellium.im/xmpp/jid"
 )
@@ -169,29 +170,62 @@ func occupants(v RoomView) int {
 	return n
 }
 
-// After the connection is lost, the engine rejoins its rooms by itself;
+// After the connection is lost, the engine rejoins its rooms by itself
+// when it has to bind afresh (here the server keeps no session to resume);
 // a quiet room is self-pinged and found still joined.
 func TestRoomRejoinAndSelfPing(t *testing.T) {
+	es := startEmbedded(t, func(c *server.Config) { c.ResumeTimeout = time.Nanosecond })
+	alice, online := roomAfterCut(t, es)
+	if online.Resumed {
+		t.Fatal("resumed although the server keeps no session")
+	}
+	alice.expect("rejoined", isRoomJoined(rejoinRoom))
+	bobSpeaks(t, es)
+	alice.expect("bob's message", isRoomMessage(rejoinRoom, "Bob", "after the cut"))
+}
+
+// When the stream is resumed (XEP-0198) the server kept us in the room:
+// nothing is rejoined and the room's messages still arrive.
+func TestRoomKeptAcrossResume(t *testing.T) {
 	es := startEmbedded(t)
+	alice, online := roomAfterCut(t, es)
+	if !online.Resumed {
+		t.Fatal("the stream was not resumed")
+	}
+	bobSpeaks(t, es)
+	if n := alice.countUntil(isRoomJoined(rejoinRoom), isRoomMessage(rejoinRoom, "Bob", "after the cut")); n != 0 {
+		t.Errorf("the room was joined again %d times after a resume", n)
+	}
+}
+
+const rejoinRoom = "rejoin@conference.localhost"
+
+// roomAfterCut has alice join rejoinRoom, see a self-ping answered, lose
+// her connection and come back online.
+func roomAfterCut(t *testing.T, es *embedded) (*peer, event.ConnState) {
+	t.Helper()
 	alice := es.peer(t, "alice")
 	alice.e.rooms.quiet = 20 * time.Millisecond
-	bob := es.peer(t, "bob")
-	room := "rejoin@conference.localhost"
 	alice.online()
-	bob.online()
-	alice.join(room, "Alice")
+	alice.join(rejoinRoom, "Alice")
 	alice.expect("a self-ping answered", func(ev event.Event) bool {
 		n, ok := ev.(event.RoomNotice)
-		return ok && n.Room == room && n.What == event.NoticeStillJoined
+		return ok && n.Room == rejoinRoom && n.What == event.NoticeStillJoined
 	})
 	alice.e.current().fail(errors.New("cut by the test"))
-	alice.expect("reconnected", isConn(event.Online))
-	alice.expect("rejoined", isRoomJoined(room))
-	bob.join(room, "Bob")
-	if _, err := bob.e.SayInRoom(room, "after the cut"); err != nil {
+	online := alice.expect("reconnected", isConn(event.Online)).(event.ConnState)
+	return alice, online
+}
+
+// bobSpeaks has bob join rejoinRoom and say "after the cut".
+func bobSpeaks(t *testing.T, es *embedded) {
+	t.Helper()
+	bob := es.peer(t, "bob")
+	bob.online()
+	bob.join(rejoinRoom, "Bob")
+	if _, err := bob.e.SayInRoom(rejoinRoom, "after the cut"); err != nil {
 		t.Fatal(err)
 	}
-	alice.expect("bob's message", isRoomMessage(room, "Bob", "after the cut"))
 }
 
 func TestRoomEjabberd(t *testing.T) {
