@@ -107,7 +107,7 @@ func (srv *Server) serverIQ(s *session, st *stanza, q *node) {
 			srv.bounce(st, "cancel", "item-not-found", "")
 			return
 		}
-		payload = discoInfo(elem(nsDiscoInfo, "identity", "category", "server", "type", "im", "name", serverName), serverFeatures)
+		payload = discoInfo(elem(nsDiscoInfo, "identity", "category", "server", "type", "im", "name", serverName), features(serverFeatures, extServerFeatures))
 	case is(q, nsDiscoItems, "query") && get:
 		if q.get("node") != "" {
 			srv.bounce(st, "cancel", "item-not-found", "")
@@ -122,6 +122,8 @@ func (srv *Server) serverIQ(s *session, st *stanza, q *node) {
 			elem(nsVersion, "name").add(serverName),
 			elem(nsVersion, "version").add(serverVersion),
 			elem(nsVersion, "os").add(runtime.GOOS))
+	case srv.serverExt(s, st, q):
+		return
 	default:
 		srv.bounce(st, "cancel", "service-unavailable", "")
 		return
@@ -154,9 +156,12 @@ func (srv *Server) accountIQ(s *session, st *stanza, q *node, own bool) {
 	case is(q, nsPing, "ping"):
 	case is(q, nsSession, "session") && own && !get:
 	case is(q, nsDiscoInfo, "query") && get && q.get("node") == "":
-		payload = discoInfo(elem(nsDiscoInfo, "identity", "category", "account", "type", "registered"), accountFeatures)
+		payload = discoInfo(elem(nsDiscoInfo, "identity", "category", "account", "type", "registered"), features(accountFeatures, extAccountFeatures))
+		payload.add(elem(nsDiscoInfo, "identity", "category", "pubsub", "type", "pep"))
 	case is(q, nsDiscoItems, "query") && get && q.get("node") == "":
 		payload = elem(nsDiscoItems, "query")
+	case srv.accountExt(s, st, q, bare, own):
+		return
 	default:
 		srv.bounce(st, "cancel", "service-unavailable", "")
 		return

@@ -89,6 +89,7 @@ func (srv *Server) unavailable(s *session, p *node) {
 	was, directed := s.goUnavailable()
 	if was {
 		srv.broadcast(s.bare, p, s)
+		srv.noteLast(s.bare, p)
 	}
 	for _, d := range directed {
 		if j, err := jid.Parse(d); err == nil {

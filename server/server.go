@@ -47,6 +47,7 @@ type Server struct {
 
 	comps components
 	muc   *muc.Service // the chat room service, or nil
+	ext   extState     // the services of ext.go
 }
 
 // New prepares a server: it opens the store, creates the configured users
@@ -66,6 +67,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	_, _ = rand.Read(srv.secret[:])
 	srv.comps.routes = map[string]Component{}
+	srv.ext.init()
 	if err := srv.openStore(); err != nil {
 		return nil, err
 	}

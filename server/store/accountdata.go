@@ -13,6 +13,7 @@ const (
 	KindVCard   = "vcard"   // vcard-temp: key is ""
 	KindPEP     = "pep"     // XEP-0163: key is node, newline, item id
 	KindLast    = "last"    // XEP-0012: key is "", value the Unix time of logout
+	KindPEPNode = "pepnode" // XEP-0163 node configuration: key is the node
 )
 
 // MaxData is the largest value PutData keeps.
