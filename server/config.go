@@ -26,6 +26,17 @@ type Config struct {
 	// conference.<Domain>, "-" for no service.
 	MUCDomain string
 
+	// ProxyDomain is the XEP-0065 SOCKS5 proxy's domain (default
+	// proxy.<Domain>, "-" for none); ProxyListen its SOCKS5 address
+	// (default 127.0.0.1:0).
+	ProxyDomain, ProxyListen string
+	// UploadDomain is the XEP-0363 HTTP upload service's domain (default
+	// upload.<Domain>, "-" for none), with files under DataDir/upload (or
+	// the temporary directory); UploadListen its HTTP address (default
+	// 127.0.0.1:0) and UploadMaxSize the largest file (default 100 MiB).
+	UploadDomain, UploadListen string
+	UploadMaxSize              int64
+
 	// Users are created (or their passwords reset) at start: localpart or
 	// bare JID → password.
 	Users map[string]string

@@ -48,6 +48,7 @@ type Server struct {
 	comps components
 	muc   *muc.Service // the chat room service, or nil
 	ext   extState     // the services of ext.go
+	files fileServices // the proxy and upload services (services.go)
 }
 
 // New prepares a server: it opens the store, creates the configured users
@@ -76,6 +77,12 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	if err := srv.startMUC(); err != nil {
+		srv.releaseStore()
+		return nil, err
+	}
+	if err := srv.startFileServices(); err != nil {
+		srv.stopFileServices()
+		srv.stopMUC()
 		srv.releaseStore()
 		return nil, err
 	}
@@ -261,6 +268,7 @@ func (srv *Server) Close() error {
 	}
 	srv.wg.Wait()
 	srv.stopMUC()
+	srv.stopFileServices()
 	srv.releaseStore()
 	return nil
 }
