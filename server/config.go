@@ -37,6 +37,13 @@ type Config struct {
 	UploadDomain, UploadListen string
 	UploadMaxSize              int64
 
+	// AllowRegister lets clients create accounts in band (XEP-0077), at
+	// most RegisterBurst (default 3) per address per RegisterWindow
+	// (default 1h).
+	AllowRegister  bool
+	RegisterBurst  int
+	RegisterWindow time.Duration
+
 	// Users are created (or their passwords reset) at start: localpart or
 	// bare JID → password.
 	Users map[string]string
@@ -100,6 +107,8 @@ func (c *Config) applyDefaults() {
 	num(&c.QueueBytes, 8<<20)
 	num(&c.MaxQueuedBytes, 128<<20)
 	num(&c.MaxAuthFailures, 3)
+	num(&c.RegisterBurst, 3)
+	dur(&c.RegisterWindow, time.Hour)
 	dur(&c.AuthTimeout, 10*time.Second)
 	dur(&c.HandshakeTimeout, 30*time.Second)
 	dur(&c.WriteTimeout, 30*time.Second)

@@ -20,7 +20,7 @@ func (e *extState) init() {
 }
 
 // extServerFeatures are announced on the domain, next to serverFeatures.
-var extServerFeatures = []string{nsBlocking, nsPrivate, nsVCard, nsLast, nsTime}
+var extServerFeatures = []string{nsBlocking, nsPrivate, nsVCard, nsLast, nsTime, nsRegister}
 
 // extAccountFeatures are announced on an account, next to accountFeatures.
 var extAccountFeatures = []string{nsPubSub + "#publish", nsPubSub + "#retrieve-items",
@@ -36,6 +36,8 @@ func (srv *Server) serverExt(s *session, st *stanza, q *node) bool {
 		srv.uptimeIQ(s, st)
 	case is(q, nsTime, "time") && get:
 		srv.timeIQ(s, st)
+	case is(q, nsRegister, "query"):
+		srv.registerIQ(s, st, q)
 	case q.name.Space == nsBlocking || q.name.Space == nsPrivate || q.name.Space == nsVCard:
 		// Some clients address their own data to the domain: treat it as the account's.
 		srv.accountExt(s, st, q, s.bare, true)

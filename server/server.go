@@ -49,6 +49,8 @@ type Server struct {
 	muc   *muc.Service // the chat room service, or nil
 	ext   extState     // the services of ext.go
 	files fileServices // the proxy and upload services (services.go)
+
+	regThrottle regThrottle // in-band registrations per address (register.go)
 }
 
 // New prepares a server: it opens the store, creates the configured users

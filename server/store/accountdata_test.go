@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"testing"
 )
@@ -54,5 +55,19 @@ func TestBlocklistAndDataSurviveReopen(t *testing.T) {
 	}
 	if got, _ := s.Blocklist(ctx, "alice@localhost"); len(got) != 0 {
 		t.Errorf("Unblock all left %q", got)
+	}
+}
+
+func TestCreateUserNeverResets(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTest(t)
+	if err := s.CreateUser(ctx, "new@localhost", "one"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateUser(ctx, "NEW@localhost", "two"); !errors.Is(err, ErrUserExists) {
+		t.Fatalf("second CreateUser: %v", err)
+	}
+	if ok, _ := s.CheckPassword(ctx, "new@localhost", "one"); !ok {
+		t.Fatal("the first password no longer works")
 	}
 }
