@@ -17,6 +17,20 @@ func isMsg(body string) func(*node) bool {
 	}
 }
 
+// expectNoBody reads until match accepts a stanza, failing on any message
+// with a body before it (one that blocking should have dropped).
+func expectNoBody(c *rawClient, what string, match func(*node) bool) *node {
+	c.t.Helper()
+	return c.expect(what, func(n *node) bool {
+		if n.name.Local == "message" && n.get("type") != "error" && n.child(nsClient, "body") != nil {
+			c.t.Fatalf("a message got through while blocked: %s", n.bytes())
+		}
+		return match(n)
+	})
+}
+
+func hasID(id string) func(*node) bool { return func(n *node) bool { return n.get("id") == id } }
+
 // TestBlockingEnforcedAndPushed: XEP-0191. A blocked contact's messages
 // never arrive, its IQs are answered service-unavailable, the account
 // cannot write to it, the other resource gets the pushes, and unblocking
@@ -42,11 +56,12 @@ func TestBlockingEnforcedAndPushed(t *testing.T) {
 		t.Fatalf("IQ from a blocked contact: %s", n.bytes())
 	}
 	alice.write("<message to='bob@localhost/b' id='m1' type='chat'><body>to blocked</body></message>")
-	e := alice.expect("blocked error", func(n *node) bool { return n.name.Local == "message" && n.get("id") == "m1" })
+	e := expectNoBody(alice, "blocked error", hasID("m1"))
 	if errorCondition(e) != "not-acceptable" || e.child(nsClient, "error").child(nsBlockingErrors, "blocked") == nil {
 		t.Fatalf("message to a blocked contact: %s", e.bytes())
 	}
-	if n := alice.iq("set", "", "<unblock xmlns='urn:xmpp:blocking'><item jid='bob@localhost'/></unblock>"); n.get("type") != "result" {
+	alice.write("<iq type='set' id='ub'><unblock xmlns='urn:xmpp:blocking'><item jid='bob@localhost'/></unblock></iq>")
+	if n := expectNoBody(alice, "unblock result", hasID("ub")); n.get("type") != "result" {
 		t.Fatalf("unblock: %s", n.bytes())
 	}
 	bob.write("<message to='alice@localhost/a' type='chat'><body>visible</body></message>")
@@ -168,5 +183,32 @@ func TestDiscoListsServices(t *testing.T) {
 	acct := alice.iq("get", "alice@localhost", "<query xmlns='http://jabber.org/protocol/disco#info'/>")
 	if !hasText(acct, "type='pep'") || !hasText(acct, nsPubSub+"#publish") {
 		t.Errorf("account disco#info lacks PEP: %s", acct.bytes())
+	}
+}
+
+// TestBlockingARoom: a blocked room (a component's JID) is not heard from
+// either; unblocking it brings its messages back.
+func TestBlockingARoom(t *testing.T) {
+	ts := startServer(t)
+	alice := ts.raw(t, "alice", "a")
+	bob := ts.raw(t, "bob", "b")
+	bob.join(room+"/bob", "")
+	bob.instantRoom(t, room+"/bob")
+	alice.join(room+"/alice", "")
+	if n := alice.iq("set", "", "<block xmlns='urn:xmpp:blocking'><item jid='"+room+"'/></block>"); n.get("type") != "result" {
+		t.Fatalf("block: %s", n.bytes())
+	}
+	for _, body := range []string{"one", "two"} { // the room has handled "one" once bob reads "two"
+		bob.say(room, body)
+		bob.expect("own "+body, isGroupchat(room+"/bob", body))
+	}
+	alice.write("<iq type='set' id='ub'><unblock xmlns='urn:xmpp:blocking'/></iq>")
+	if n := expectNoBody(alice, "unblock result", hasID("ub")); n.get("type") != "result" {
+		t.Fatalf("unblock all: %s", n.bytes())
+	}
+	bob.say(room, "three")
+	got := alice.expect("a groupchat message", func(n *node) bool { return n.name.Local == "message" && n.get("type") == "groupchat" && n.child(nsClient, "body") != nil })
+	if b := got.child(nsClient, "body").text(); b != "three" {
+		t.Fatalf("first room message after unblocking: %q (a blocked one leaked)", b)
 	}
 }

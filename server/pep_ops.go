@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"chat/server/store"
+
+	"mellium.im/xmpp/jid"
 )
 
 func (srv *Server) pepPublish(s *session, st *stanza, bare, name string, op, opts *node) {
@@ -161,5 +163,45 @@ func (srv *Server) notifyPEP(bare string, c nodeConfig, items *node) {
 	}
 	for _, o := range targets {
 		sendTo(o, msg)
+	}
+}
+
+// sendLastPEP sends a session that has just come online the last item of
+// each node, not private, of the contacts its account is subscribed to
+// (XEP-0163 §4.3.4, without the +notify filter).
+func (srv *Server) sendLastPEP(s *session) {
+	for _, it := range srv.roster(s.bare) {
+		j, err := jid.Parse(it.JID)
+		if err != nil || !subscribedTo(it.Subscription) || srv.classify(j) != toUser {
+			continue
+		}
+		srv.sendLastOf(s, it.JID)
+	}
+}
+
+func (srv *Server) sendLastOf(s *session, contact string) {
+	ctx, cancel := srv.storeCtx()
+	defer cancel()
+	nodes, cfgs, err := srv.store.DataWithPrefix(ctx, contact, store.KindPEPNode, "")
+	if err != nil {
+		srv.logf("read PEP nodes of %s: %v", contact, err)
+		return
+	}
+	for i, name := range nodes {
+		access, _, _ := strings.Cut(string(cfgs[i]), "\n")
+		if (nodeConfig{access: access}).private() {
+			continue
+		}
+		_, vals, err := srv.store.DataWithPrefix(ctx, contact, store.KindPEP, name+"\n")
+		if err != nil || len(vals) == 0 {
+			continue
+		}
+		item, err := parseStanza(vals[len(vals)-1])
+		if err != nil {
+			continue
+		}
+		ev := elem(nsPubSubEvent, "items", "node", name).add(relabel(item, nsPubSubEvent))
+		sendTo(s, elem(nsClient, "message", "type", "headline", "from", contact, "id", "pep"+randomID()).
+			add(elem(nsPubSubEvent, "event").add(ev)))
 	}
 }

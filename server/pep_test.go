@@ -106,3 +106,32 @@ func TestPEPBookmarksNickAvatar(t *testing.T) {
 		t.Fatalf("a node never published: %s", n.bytes())
 	}
 }
+
+// TestPEPLastItemsAtLogin: a contact coming online gets the last item of
+// each node it may see (nickname), never the private ones (bookmarks).
+func TestPEPLastItemsAtLogin(t *testing.T) {
+	ts := startServer(t)
+	ctx := context.Background()
+	if _, err := ts.srv.store.PutRosterItem(ctx, "alice@localhost", store.Item{JID: "bob@localhost", Subscription: "from"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.srv.store.PutRosterItem(ctx, "bob@localhost", store.Item{JID: "alice@localhost", Subscription: "to"}); err != nil {
+		t.Fatal(err)
+	}
+	alice := ts.raw(t, "alice", "a")
+	alice.iq("set", "", publish(nsBookmarks2, "lobby@conference.localhost", "<conference xmlns='"+nsBookmarks2+"'/>", privateOptions))
+	alice.iq("set", "", publish(nsNick, "current", "<nick xmlns='"+nsNick+"'>Alice</nick>", ""))
+	bob := ts.raw(t, "bob", "b")
+	bob.presence(0)
+	var events []string
+	bob.write("<iq type='get' id='after' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>")
+	bob.expect("the ping answer", func(n *node) bool {
+		if isEvent(n) {
+			events = append(events, eventNode(n))
+		}
+		return n.name.Local == "iq" && n.get("id") == "after"
+	})
+	if len(events) != 1 || events[0] != nsNick {
+		t.Fatalf("events at login %q, want only the nick", events)
+	}
+}

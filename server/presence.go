@@ -70,6 +70,7 @@ func (srv *Server) presenceAvailable(s *session, p *node) {
 		}
 	}
 	srv.probeContacts(s)
+	srv.sendLastPEP(s)
 	srv.deliverPending(s)
 	srv.deliverOffline(s)
 }
