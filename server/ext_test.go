@@ -207,7 +207,9 @@ func TestBlockingARoom(t *testing.T) {
 		t.Fatalf("unblock all: %s", n.bytes())
 	}
 	bob.say(room, "three")
-	got := alice.expect("a groupchat message", func(n *node) bool { return n.name.Local == "message" && n.get("type") == "groupchat" && n.child(nsClient, "body") != nil })
+	got := alice.expect("a groupchat message", func(n *node) bool {
+		return n.name.Local == "message" && n.get("type") == "groupchat" && n.child(nsClient, "body") != nil
+	})
 	if b := got.child(nsClient, "body").text(); b != "three" {
 		t.Fatalf("first room message after unblocking: %q (a blocked one leaked)", b)
 	}
