@@ -4,7 +4,9 @@ import "time"
 
 // The services beyond RFC 6120/6121 that the server answers itself, each
 // in a file of its own: blocking.go (XEP-0191), private.go (XEP-0049 and
-// vcard-temp), last.go (XEP-0012 and XEP-0202), pep.go (XEP-0163). This
+// vcard-temp), last.go (XEP-0012 and XEP-0202), pep.go and pep_ops.go
+// (XEP-0163) with caps.go (XEP-0115 for +notify), register.go (XEP-0077);
+// services.go starts the proxy and upload components. This
 // file is the seam: the state they keep and where iq.go and route.go hand
 // stanzas to them.
 
@@ -13,6 +15,7 @@ type extState struct {
 	started    time.Time // for the server's uptime
 	blockLists blockCache
 	pep        pepState
+	caps       capsState
 }
 
 func (e *extState) init() {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"runtime"
+	"strings"
 )
 
 // Name and version answered to XEP-0092 queries.
@@ -27,8 +28,10 @@ func (srv *Server) routeIQ(s *session, st *stanza) {
 			srv.deliverFull(st.to, st.n)
 		} else if st.hasTo && srv.classify(st.to) == toComponent {
 			srv.toComponent(st.n, st.to)
+		} else if strings.HasPrefix(st.id, "caps") {
+			srv.capsAnswer(st) // caps.go; other answers to the server (roster pushes) need nothing
 		}
-		return // answers to the server (roster pushes) need nothing
+		return
 	default:
 		srv.bounce(st, "modify", "bad-request", "unknown iq type")
 		return

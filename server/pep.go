@@ -12,9 +12,10 @@ import (
 // metadata (XEP-0084). Publish, retract, retrieve and delete; node
 // configuration is taken from publish-options (access model, max items).
 // A publish is notified to the account's own available resources and,
-// unless the node is private, to its subscribers' (presence access). There
-// is no +notify filtering by entity capabilities: every subscriber's
-// available resource gets the event.
+// unless the node is private, to its subscribers' (presence access),
+// filtered by the +notify features of their entity capabilities when
+// those are known (caps.go); a contact coming online gets the last item
+// of each node it may see.
 
 const (
 	nsPubSub       = "http://jabber.org/protocol/pubsub"

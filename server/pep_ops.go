@@ -161,8 +161,11 @@ func (srv *Server) notifyPEP(bare string, c nodeConfig, items *node) {
 			}
 		}
 	}
+	name := items.get("node")
 	for _, o := range targets {
-		sendTo(o, msg)
+		if srv.wantsNotify(o.full, name) {
+			sendTo(o, msg)
+		}
 	}
 }
 
@@ -197,7 +200,7 @@ func (srv *Server) sendLastOf(s *session, contact string) {
 			continue
 		}
 		item, err := parseStanza(vals[len(vals)-1])
-		if err != nil {
+		if err != nil || !srv.wantsNotify(s.full, name) {
 			continue
 		}
 		ev := elem(nsPubSubEvent, "items", "node", name).add(relabel(item, nsPubSubEvent))

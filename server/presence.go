@@ -57,6 +57,7 @@ func (srv *Server) presenceAvailable(s *session, p *node) {
 	unlock := srv.locks.lock(s.bare) // offline messages must not slip past
 	defer unlock()
 	p.set("to", "")
+	srv.noteCaps(s, p)
 	initial := s.setAvailable(p, priority(p))
 	srv.broadcast(s.bare, p, nil)
 	if !initial {
