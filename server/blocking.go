@@ -72,6 +72,20 @@ func (srv *Server) blocks(bare string, j jid.JID) bool {
 	return j.Resourcepart() != "" && l[d+"/"+j.Resourcepart()]
 }
 
+// unblocked returns the sessions account bare does not block.
+func (srv *Server) unblocked(bare string, ss []*session) []*session {
+	if len(srv.blocklist(bare)) == 0 {
+		return ss
+	}
+	out := ss[:0:0]
+	for _, o := range ss {
+		if !srv.blocks(bare, o.jid) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
 // blockedStanza enforces the blocklists on a stanza a session sent; true
 // means it has been handled (dropped or answered) and must not be routed.
 func (srv *Server) blockedStanza(st *stanza) bool {

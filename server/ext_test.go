@@ -214,3 +214,26 @@ func TestBlockingARoom(t *testing.T) {
 		t.Fatalf("first room message after unblocking: %q (a blocked one leaked)", b)
 	}
 }
+
+// TestBlockedContactSeesNoPresence: a subscribed contact that is blocked
+// gets none of the account's presence broadcasts (XEP-0191 §3.3).
+func TestBlockedContactSeesNoPresence(t *testing.T) {
+	ts := startServer(t)
+	if _, err := ts.srv.store.PutRosterItem(context.Background(), "alice@localhost", store.Item{JID: "bob@localhost", Subscription: "from"}); err != nil {
+		t.Fatal(err)
+	}
+	bob := ts.raw(t, "bob", "b")
+	bob.presence(0)
+	bob.iq("get", "localhost", "<ping xmlns='urn:xmpp:ping'/>")
+	alice := ts.raw(t, "alice", "a")
+	alice.iq("set", "", "<block xmlns='urn:xmpp:blocking'><item jid='bob@localhost'/></block>")
+	alice.write("<presence><status>one</status></presence>")
+	alice.iq("set", "", "<unblock xmlns='urn:xmpp:blocking'/>")
+	alice.write("<presence><status>two</status></presence>")
+	p := bob.expect("alice's presence", func(n *node) bool {
+		return n.name.Local == "presence" && n.get("from") == "alice@localhost/a" && n.get("type") == ""
+	})
+	if s := p.child(nsClient, "status"); s == nil || s.text() != "two" {
+		t.Fatalf("bob's first presence from alice: %s (sent while he was blocked)", p.bytes())
+	}
+}

@@ -157,7 +157,7 @@ func (srv *Server) notifyPEP(bare string, c nodeConfig, items *node) {
 	if !c.private() {
 		for _, it := range srv.roster(bare) {
 			if subscribedFrom(it.Subscription) && !strings.Contains(it.JID, "/") {
-				targets = append(targets, srv.reg.available(it.JID)...)
+				targets = append(targets, srv.unblocked(bare, srv.reg.available(it.JID))...)
 			}
 		}
 	}
@@ -175,7 +175,7 @@ func (srv *Server) notifyPEP(bare string, c nodeConfig, items *node) {
 func (srv *Server) sendLastPEP(s *session) {
 	for _, it := range srv.roster(s.bare) {
 		j, err := jid.Parse(it.JID)
-		if err != nil || !subscribedTo(it.Subscription) || srv.classify(j) != toUser {
+		if err != nil || !subscribedTo(it.Subscription) || srv.classify(j) != toUser || srv.blocks(it.JID, s.jid) {
 			continue
 		}
 		srv.sendLastOf(s, it.JID)

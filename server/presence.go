@@ -107,7 +107,7 @@ func (srv *Server) broadcast(bare string, p *node, skip *session) {
 		if it.Subscription != "from" && it.Subscription != "both" {
 			continue
 		}
-		for _, o := range srv.reg.available(it.JID) {
+		for _, o := range srv.unblocked(bare, srv.reg.available(it.JID)) {
 			sendTo(o, p)
 		}
 	}
@@ -134,7 +134,7 @@ func (srv *Server) probeContacts(s *session) {
 // contact's bare JID if none is available (RFC 6121 §4.3.2).
 func (srv *Server) answerProbe(s *session, contact string) {
 	it, ok := srv.item(contact, s.bare)
-	if !ok || (it.Subscription != "from" && it.Subscription != "both") {
+	if !ok || (it.Subscription != "from" && it.Subscription != "both") || srv.blocks(contact, s.jid) {
 		return
 	}
 	sent := false
