@@ -57,7 +57,7 @@ func (srv *Server) presenceAvailable(s *session, p *node) {
 	unlock := srv.locks.lock(s.bare) // offline messages must not slip past
 	defer unlock()
 	p.set("to", "")
-	srv.noteCaps(s, p)
+	defer srv.noteCaps(s, p) // caps.go: the question goes after the offline messages
 	initial := s.setAvailable(p, priority(p))
 	srv.broadcast(s.bare, p, nil)
 	if !initial {
@@ -71,9 +71,9 @@ func (srv *Server) presenceAvailable(s *session, p *node) {
 		}
 	}
 	srv.probeContacts(s)
-	srv.sendLastPEP(s)
 	srv.deliverPending(s)
 	srv.deliverOffline(s)
+	srv.sendLastPEP(s)
 }
 
 // presenceUnavailable handles an unavailable presence from the client.
