@@ -118,6 +118,9 @@ func (srv *Server) fromComponent(d string, raw []byte) error {
 		return errors.New("component " + d + ": can only send to local users and components")
 	}
 	st := &stanza{n: n, kind: n.name.Local, typ: n.get("type"), id: n.get("id"), from: from, to: to, hasTo: true}
+	if srv.blocks(to.Bare().String(), from) && st.typ != "error" {
+		return nil // XEP-0191: a blocked room or service is not heard from
+	}
 	switch st.kind {
 	case "message":
 		srv.messageToUser(st)

@@ -26,6 +26,24 @@ type Config struct {
 	// conference.<Domain>, "-" for no service.
 	MUCDomain string
 
+	// ProxyDomain is the XEP-0065 SOCKS5 proxy's domain (default
+	// proxy.<Domain>, "-" for none); ProxyListen its SOCKS5 address
+	// (default 127.0.0.1:0).
+	ProxyDomain, ProxyListen string
+	// UploadDomain is the XEP-0363 HTTP upload service's domain (default
+	// upload.<Domain>, "-" for none), with files under DataDir/upload (or
+	// the temporary directory); UploadListen its HTTP address (default
+	// 127.0.0.1:0) and UploadMaxSize the largest file (default 100 MiB).
+	UploadDomain, UploadListen string
+	UploadMaxSize              int64
+
+	// AllowRegister lets clients create accounts in band (XEP-0077), at
+	// most RegisterBurst (default 3) per address per RegisterWindow
+	// (default 1h).
+	AllowRegister  bool
+	RegisterBurst  int
+	RegisterWindow time.Duration
+
 	// Users are created (or their passwords reset) at start: localpart or
 	// bare JID → password.
 	Users map[string]string
@@ -91,6 +109,8 @@ func (c *Config) applyDefaults() {
 	num(&c.QueueBytes, 8<<20)
 	num(&c.MaxQueuedBytes, 128<<20)
 	num(&c.MaxAuthFailures, 3)
+	num(&c.RegisterBurst, 3)
+	dur(&c.RegisterWindow, time.Hour)
 	dur(&c.AuthTimeout, 10*time.Second)
 	dur(&c.HandshakeTimeout, 30*time.Second)
 	dur(&c.WriteTimeout, 30*time.Second)

@@ -170,6 +170,8 @@ func (c *conn) features() []*node {
 	switch {
 	case !c.secure:
 		return []*node{elem(nsTLS, "starttls").add(elem(nsTLS, "required"))}
+	case c.user.Localpart() == "" && c.srv.cfg.AllowRegister:
+		return []*node{mechanismsFeature(), elem(nsRegisterFeature, "register")}
 	case c.user.Localpart() == "":
 		return []*node{mechanismsFeature()}
 	}
@@ -216,7 +218,7 @@ func (c *conn) beforeAuth(n *node) error {
 	switch {
 	case n.name.Space == nsSASL && n.name.Local == "auth":
 	case isStanza(n):
-		return errStream("not-authorized", "log in first")
+		return c.preAuthRegister(n) // XEP-0077, when allowed (register.go)
 	default:
 		return errStream("policy-violation", "expected SASL authentication")
 	}

@@ -15,12 +15,16 @@
 // stanza is routed or committed, and resumption (sm.go, resume.go);
 // message carbons (XEP-0280); a 1:1 message archive (XEP-0313) stamping
 // XEP-0359 stanza-ids (mam.go); disco#info and disco#items, XEP-0199 ping
-// and XEP-0092 version. Every routed stanza is stamped with the sender's
+// and XEP-0092 version; XEP-0191 blocking, XEP-0049 private storage,
+// vcard-temp, XEP-0012 last activity, XEP-0202 time and XEP-0163 PEP (see
+// ext.go, which lists where each lives). Every routed stanza is stamped with the sender's
 // bound JID. Domains other than its own are refused (remote-server-not-found)
 // unless a Component has registered the domain: that is the seam for a
 // multi-user chat service or a file transfer proxy. Package server/muc is
 // one, started with the server at conference.<domain> (Config.MUCDomain),
-// its persistent rooms in package store.
+// its persistent rooms in package store; package server/proxy65 (XEP-0065
+// proxy at proxy.<domain>, on package filetransfer/socks5's relay) and
+// package server/httpupload (XEP-0363 at upload.<domain>) are two more.
 //
 // Stream negotiation is written by hand over encoding/xml rather than with
 // mellium's server-side features (v0.22.0 has no server SCRAM feature, an odd

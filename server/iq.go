@@ -2,6 +2,7 @@ package server
 
 import (
 	"runtime"
+	"strings"
 )
 
 // Name and version answered to XEP-0092 queries.
@@ -27,8 +28,10 @@ func (srv *Server) routeIQ(s *session, st *stanza) {
 			srv.deliverFull(st.to, st.n)
 		} else if st.hasTo && srv.classify(st.to) == toComponent {
 			srv.toComponent(st.n, st.to)
+		} else if strings.HasPrefix(st.id, "caps") {
+			srv.capsAnswer(st) // caps.go; other answers to the server (roster pushes) need nothing
 		}
-		return // answers to the server (roster pushes) need nothing
+		return
 	default:
 		srv.bounce(st, "modify", "bad-request", "unknown iq type")
 		return
@@ -110,7 +113,7 @@ func (srv *Server) serverIQ(s *session, st *stanza, q *node) {
 			srv.bounce(st, "cancel", "item-not-found", "")
 			return
 		}
-		payload = discoInfo(elem(nsDiscoInfo, "identity", "category", "server", "type", "im", "name", serverName), serverFeatures)
+		payload = discoInfo(elem(nsDiscoInfo, "identity", "category", "server", "type", "im", "name", serverName), features(serverFeatures, extServerFeatures))
 	case is(q, nsDiscoItems, "query") && get:
 		if q.get("node") != "" {
 			srv.bounce(st, "cancel", "item-not-found", "")
@@ -125,6 +128,8 @@ func (srv *Server) serverIQ(s *session, st *stanza, q *node) {
 			elem(nsVersion, "name").add(serverName),
 			elem(nsVersion, "version").add(serverVersion),
 			elem(nsVersion, "os").add(runtime.GOOS))
+	case srv.serverExt(s, st, q):
+		return
 	default:
 		srv.bounce(st, "cancel", "service-unavailable", "")
 		return
@@ -160,9 +165,12 @@ func (srv *Server) accountIQ(s *session, st *stanza, q *node, own bool) {
 	case is(q, nsPing, "ping"):
 	case is(q, nsSession, "session") && own && !get:
 	case is(q, nsDiscoInfo, "query") && get && q.get("node") == "":
-		payload = discoInfo(elem(nsDiscoInfo, "identity", "category", "account", "type", "registered"), accountFeatures)
+		payload = discoInfo(elem(nsDiscoInfo, "identity", "category", "account", "type", "registered"), features(accountFeatures, extAccountFeatures))
+		payload.add(elem(nsDiscoInfo, "identity", "category", "pubsub", "type", "pep"))
 	case is(q, nsDiscoItems, "query") && get && q.get("node") == "":
 		payload = elem(nsDiscoItems, "query")
+	case srv.accountExt(s, st, q, bare, own):
+		return
 	default:
 		srv.bounce(st, "cancel", "service-unavailable", "")
 		return

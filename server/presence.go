@@ -57,6 +57,7 @@ func (srv *Server) presenceAvailable(s *session, p *node) {
 	unlock := srv.locks.lock(s.bare) // offline messages must not slip past
 	defer unlock()
 	p.set("to", "")
+	defer srv.noteCaps(s, p) // caps.go: the question goes after the offline messages
 	initial := s.setAvailable(p, priority(p))
 	srv.broadcast(s.bare, p, nil)
 	if !initial {
@@ -72,6 +73,7 @@ func (srv *Server) presenceAvailable(s *session, p *node) {
 	srv.probeContacts(s)
 	srv.deliverPending(s)
 	srv.deliverOffline(s)
+	srv.sendLastPEP(s)
 }
 
 // presenceUnavailable handles an unavailable presence from the client.
@@ -89,6 +91,7 @@ func (srv *Server) unavailable(s *session, p *node) {
 	was, directed := s.goUnavailable()
 	if was {
 		srv.broadcast(s.bare, p, s)
+		srv.noteLast(s.bare, p)
 	}
 	for _, d := range directed {
 		if j, err := jid.Parse(d); err == nil {
@@ -104,7 +107,7 @@ func (srv *Server) broadcast(bare string, p *node, skip *session) {
 		if it.Subscription != "from" && it.Subscription != "both" {
 			continue
 		}
-		for _, o := range srv.reg.available(it.JID) {
+		for _, o := range srv.unblocked(bare, srv.reg.available(it.JID)) {
 			sendTo(o, p)
 		}
 	}
@@ -131,7 +134,7 @@ func (srv *Server) probeContacts(s *session) {
 // contact's bare JID if none is available (RFC 6121 §4.3.2).
 func (srv *Server) answerProbe(s *session, contact string) {
 	it, ok := srv.item(contact, s.bare)
-	if !ok || (it.Subscription != "from" && it.Subscription != "both") {
+	if !ok || (it.Subscription != "from" && it.Subscription != "both") || srv.blocks(contact, s.jid) {
 		return
 	}
 	sent := false

@@ -116,6 +116,19 @@ func (c *rawClient) startTLS() {
 	c.open()
 }
 
+// startTLSNoOpen completes a TLS handshake the server has said proceed
+// to, without opening the new stream.
+func (c *rawClient) startTLSNoOpen() {
+	c.t.Helper()
+	tc := tls.Client(c.conn, &tls.Config{RootCAs: c.ts.pool, ServerName: "localhost", MinVersion: tls.VersionTLS12})
+	if err := tc.Handshake(); err != nil {
+		c.t.Fatalf("TLS handshake: %v", err)
+	}
+	c.conn = tc
+	c.r.in = newBudgetReader(tc, 4<<20)
+	c.r.restart()
+}
+
 // auth tries SASL PLAIN and returns the element the server answered.
 func (c *rawClient) auth(user, pass string) *node {
 	c.t.Helper()

@@ -66,6 +66,9 @@ func (srv *Server) route(s *session, n *node) {
 }
 
 func (srv *Server) dispatch(s *session, st *stanza) {
+	if srv.blockedStanza(st) {
+		return
+	}
 	switch st.kind {
 	case "message":
 		srv.routeMessage(st)

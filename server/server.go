@@ -52,6 +52,10 @@ type Server struct {
 	resumes  resumes             // stream-management sessions by resumption id
 	offMu    sync.Mutex          // guards offOwner
 	offOwner map[string]*session // account → the session delivering its offline messages
+	ext      extState            // the services of ext.go
+	files    fileServices        // the proxy and upload services (services.go)
+
+	regThrottle regThrottle // in-band registrations per address (register.go)
 }
 
 // New prepares a server: it opens the store, creates the configured users
@@ -72,6 +76,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	_, _ = rand.Read(srv.secret[:])
 	srv.comps.routes = map[string]Component{}
+	srv.ext.init()
 	if err := srv.openStore(); err != nil {
 		return nil, err
 	}
@@ -82,6 +87,12 @@ func New(cfg Config) (*Server, error) {
 	srv.archiver = newArchiver(srv)
 	if err := srv.startMUC(); err != nil {
 		srv.archiver.close()
+		srv.releaseStore()
+		return nil, err
+	}
+	if err := srv.startFileServices(); err != nil {
+		srv.stopFileServices()
+		srv.stopMUC()
 		srv.releaseStore()
 		return nil, err
 	}
@@ -267,6 +278,7 @@ func (srv *Server) Close() error {
 	}
 	srv.wg.Wait()
 	srv.stopMUC()
+	srv.stopFileServices()
 	srv.settleDetached()
 	srv.archiver.close()
 	srv.releaseStore()

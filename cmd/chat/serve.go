@@ -35,7 +35,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 type serveFlags struct {
 	listen, domain, dataDir, usersFile, cert, key string
 	users                                         listFlag
-	verbose                                       bool
+	verbose, allowRegister                        bool
 }
 
 func parseServeFlags(args []string, stderr io.Writer) (serveFlags, error) {
@@ -50,6 +50,7 @@ func parseServeFlags(args []string, stderr io.Writer) (serveFlags, error) {
 	fs.StringVar(&f.cert, "cert", "", "PEM certificate chain to serve instead of the one kept in the data dir (with --key)")
 	fs.StringVar(&f.key, "key", "", "PEM private key of --cert")
 	fs.BoolVar(&f.verbose, "v", false, "log connections and logins")
+	fs.BoolVar(&f.allowRegister, "allow-register", false, "let clients create accounts in band (XEP-0077), a few per address per hour")
 	if err := fs.Parse(args); err != nil {
 		return f, err
 	}
@@ -112,7 +113,7 @@ func serveConfig(f serveFlags, env serveEnv) (server.Config, error) {
 		}
 		dataDir = filepath.Join(d, "server")
 	}
-	cfg := server.Config{Listen: f.listen, Domain: f.domain, DataDir: dataDir}
+	cfg := server.Config{Listen: f.listen, Domain: f.domain, DataDir: dataDir, AllowRegister: f.allowRegister}
 	users, err := serveUsers(f, env)
 	if err != nil {
 		return cfg, err

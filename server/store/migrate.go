@@ -84,4 +84,20 @@ CREATE TABLE archive (
 );
 CREATE INDEX archive_with ON archive (user_id, with_jid, id);
 `,
+	// 4: per-account blocklists (XEP-0191) and per-account XML data:
+	// private storage, vCards, PEP items, last activity.
+	`
+CREATE TABLE blocklist (
+	user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+	jid     TEXT    NOT NULL,
+	PRIMARY KEY (user_id, jid)
+);
+CREATE TABLE account_data (
+	user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+	kind    TEXT    NOT NULL,
+	key     TEXT    NOT NULL,
+	value   BLOB    NOT NULL,
+	PRIMARY KEY (user_id, kind, key)
+);
+`,
 }
