@@ -93,6 +93,7 @@ func New(cfg Config) (*Server, error) {
 	if err := srv.startFileServices(); err != nil {
 		srv.stopFileServices()
 		srv.stopMUC()
+		srv.archiver.close()
 		srv.releaseStore()
 		return nil, err
 	}
