@@ -21,11 +21,11 @@ type cmd = command.Command[*App]
 // commandTable is every /command plus a front end's own (extra), which
 // replace built-ins of the same name. Handlers run on the loop.
 func commandTable(extra []cmd) (*command.Table[*App], error) {
-	all := builtins()
+	all := append(builtins(), habitCommands()...)
 	for _, e := range extra {
 		all = slices.DeleteFunc(all, func(c cmd) bool { return strings.EqualFold(c.Name, e.Name) })
 	}
-	return command.New(append(all, extra...)...)
+	return command.New(withAliases(append(all, extra...))...)
 }
 
 func builtins() []cmd {
@@ -40,7 +40,7 @@ func builtins() []cmd {
 		cmd{Name: "auth", MinArgs: 2, MaxArgs: 2, Usage: "allow|deny|request JID", Help: "answer or make a subscription request", Run: (*App).cmdAuth},
 		cmd{Name: "roster", MaxArgs: 0, Usage: "", Help: "list contacts with their presence", Run: (*App).cmdRoster},
 		cmd{Name: "info", MaxArgs: 1, Usage: "[JID]", Help: "connection details of an account, or presence details of a contact", Run: (*App).cmdInfo},
-		cmd{Name: "history", MinArgs: 1, MaxArgs: 2, Usage: "JID [N]", Help: "print the last N (default 20) messages with JID", Run: (*App).cmdHistory},
+		cmd{Name: "history", MaxArgs: 2, Usage: "[JID] [N]", Help: "print the last N (default 20) messages with JID (default: the open conversation)", Run: (*App).cmdHistory},
 		cmd{Name: "search", MinArgs: 1, MaxArgs: 1, Rest: true, Usage: "TEXT", Help: "full-text search of the history", Run: (*App).cmdSearch},
 		cmd{Name: "set", MaxArgs: 2, Usage: "[NAME [on|off]]", Help: "show or change a setting: styling, xhtml_out", Run: (*App).cmdSet},
 		cmd{Name: "xhtml", MinArgs: 1, MaxArgs: 1, Rest: true, Usage: "XHTML", Help: "send hand-written XHTML-IM (e.g. <p>hi <strong>you</strong></p>) to the open conversation", Run: (*App).cmdXHTML},

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -13,6 +14,12 @@ import (
 // /history and /search: queries of the stored history, run on workers.
 
 func (a *App) cmdHistory(args []string) error {
+	if len(args) < 2 && (len(args) == 0 || isNumber(args[0])) {
+		if a.peer == "" {
+			return errors.New("no conversation open: use /history JID [N]")
+		}
+		args = append([]string{a.peer}, args...)
+	}
 	j, err := parseJID(args[0])
 	if err != nil {
 		return err
@@ -83,4 +90,9 @@ func (a *App) showHistory(title string, msgs []history.Message) {
 		fmt.Fprintf(&b, "\n  %s %s <%s> %s", m.Stamp.Local().Format("2006-01-02 15:04:05"), m.Peer, who, m.Body)
 	}
 	a.info(a.current, "%s", b.String())
+}
+
+func isNumber(s string) bool {
+	_, err := strconv.Atoi(s)
+	return err == nil
 }

@@ -24,7 +24,7 @@ func (u *UI) Commands() []cmd {
 			Run:  func(_ *app.App, args []string) error { return m.cmdWin(args[0]) }},
 		{Name: "wins", Aliases: []string{"windows"}, Help: "list the buffers",
 			Run: func(*app.App, []string) error { m.cmdWins(); return nil }},
-		{Name: "close", MaxArgs: 1, Usage: "[N]", Help: "close this buffer, or buffer N (the console stays)",
+		{Name: "close", MaxArgs: 1, Usage: "[N|JID]", Help: "close this buffer, buffer N, or the conversation with JID (the console stays)",
 			Run: func(_ *app.App, args []string) error { return m.cmdClose(args) }},
 		{Name: "clear", Help: "clear this buffer's lines (the history is kept)",
 			Run: func(*app.App, []string) error { m.cmdClear(); return nil }},
@@ -105,7 +105,10 @@ func (m *model) cmdClose(args []string) error {
 	if len(args) == 1 {
 		n, ok := m.number(args[0])
 		if !ok {
-			return fmt.Errorf("no buffer %s", args[0])
+			n, ok = m.byJID(args[0])
+		}
+		if !ok {
+			return fmt.Errorf("no buffer %s (see /wins)", args[0])
 		}
 		i = n
 	}
@@ -114,6 +117,15 @@ func (m *model) cmdClose(args []string) error {
 	}
 	m.close(i)
 	return nil
+}
+
+// byJID finds the buffer of the conversation with j on the current account.
+func (m *model) byJID(j string) (int, bool) {
+	if m.host == nil {
+		return 0, false
+	}
+	i := m.find(bufKey{m.host.Current(), strings.ToLower(bare(j))})
+	return i, i >= 0
 }
 
 func (m *model) cmdClear() {

@@ -1,0 +1,75 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"chat/client"
+)
+
+// Issue 14: what a Profanity or irssi user types.
+
+func TestTypoSuggestsCommand(t *testing.T) {
+	r := newRig(t, 100, 24, nil)
+	r.typ("/qiut")
+	r.enter()
+	r.waitFor("unknown command /qiut: did you mean /quit?")
+}
+
+func TestHabitualCommands(t *testing.T) {
+	r := newRig(t, 120, 30, nil)
+	r.contacts()
+	r.typ("/query bob@example.org")
+	r.enter()
+	r.waitTitle("2 bob@example.org")
+	r.typ("/me waves")
+	r.enter()
+	r.waitFor("* me waves")
+	r.typ("/away at lunch")
+	r.enter()
+	r.waitQueued("/away at lunch")
+	r.settle()
+	if p := r.host.eng.CurrentPresence(); p.Show != "away" || p.Status != "at lunch" {
+		t.Errorf("after /away at lunch the presence is %+v", p)
+	}
+	r.typ("/back")
+	r.enter()
+	r.waitQueued("/back")
+	r.settle()
+	if p := r.host.eng.CurrentPresence(); p != (client.Presence{}) {
+		t.Errorf("after /back the presence is %+v, want available without text", p)
+	}
+	r.typ("/close bob@example.org")
+	r.enter()
+	r.waitUntil("bob's buffer closed", func(rows []string) bool { return strings.HasPrefix(rows[0], "1 ") })
+	r.typ("/sub allow carol@example.org")
+	r.enter()
+	r.typ("/prefs")
+	r.enter()
+	r.waitFor("styling")
+}
+
+// TestHelpListsEveryName: /help names every command and every alias.
+func TestHelpListsEveryName(t *testing.T) {
+	r := newRig(t, 200, 120, nil)
+	r.typ("/help")
+	r.enter()
+	r.waitFor("A line without /")
+	screen := r.dump()
+	var names []string
+	r.host.onLoop(func() { names = r.host.App.CommandNames() })
+	if len(names) < 20 {
+		t.Fatalf("only %d command names: %q", len(names), names)
+	}
+	for _, want := range []string{"query", "me", "away", "back", "sub", "prefs", "log", "url", "exit"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("no command or alias /%s", want)
+		}
+	}
+	for _, n := range names {
+		if !strings.Contains(screen, "/"+n) {
+			t.Errorf("/help does not mention /%s", n)
+		}
+	}
+}
