@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"chat/client"
+	"chat/event"
 )
 
 // Issue 14: what a Profanity or irssi user types.
@@ -72,4 +73,20 @@ func TestHelpListsEveryName(t *testing.T) {
 			t.Errorf("/help does not mention /%s", n)
 		}
 	}
+}
+
+// TestStatusBarShowsOwnPresence: /status dnd TEXT shows in the status bar,
+// with whether the link is encrypted.
+func TestStatusBarShowsOwnPresence(t *testing.T) {
+	r := newRig(t, 100, 24, nil)
+	statusRow := func(want string) {
+		t.Helper()
+		r.waitUntil("status bar "+want, func(rows []string) bool { return strings.Contains(rows[len(rows)-2], want) })
+	}
+	statusRow("me@example.org [online] TLS 1.3")
+	r.typ("/status dnd in a meeting")
+	r.enter()
+	statusRow("me@example.org [dnd] in a meeting TLS 1.3")
+	r.event(event.ConnState{Header: event.At(me), State: event.Online, JID: me + "/ui", Server: "127.0.0.1:5222", Mechanism: "PLAIN"})
+	statusRow("[dnd] in a meeting unencrypted")
 }

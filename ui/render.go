@@ -164,6 +164,8 @@ func (m *model) title() string {
 // statusSnap is the status bar's data.
 type statusSnap struct {
 	account, conn string
+	show, status  string // our own presence (show "" = online) while online
+	tls           string // the link's TLS version while online, "" if none
 	current       int
 	items         []statusItem
 	unread        map[string]int // peer → unread count, for the roster pane
@@ -181,6 +183,12 @@ func (m *model) statusSnap() *statusSnap {
 		s.conn = string(event.Offline)
 		if a, ok := m.host.State().Lookup(s.account); ok {
 			s.conn = string(a.Conn.State)
+			if a.Conn.State == event.Online {
+				s.tls = a.Conn.TLS
+			}
+		}
+		if p, ok := m.host.OwnPresence(s.account); ok {
+			s.show, s.status = p.Show, p.Status
 		}
 	}
 	for _, b := range m.bufs {

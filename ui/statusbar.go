@@ -64,7 +64,7 @@ func (b *statusBar) Draw(scr tcell.Screen) {
 	s := b.snap
 	if s.account != "" {
 		put(" "+esc(s.account)+" ", th.Status, -1)
-		put(esc(s.conn), b.connStyle(s.conn), -1)
+		b.drawPresence(s, put)
 	}
 	if s.current < len(s.items) {
 		put(" │ ", th.Status, -1)
@@ -90,6 +90,28 @@ func (b *statusBar) Draw(scr tcell.Screen) {
 	if hint != "" && x < end {
 		tview.Print(scr, tag(th.StatusHighlight)+esc(hint)+" "+reset, x, y, end-x, tview.AlignRight, tcell.ColorDefault)
 	}
+}
+
+// drawPresence draws the connection state, or once online our presence as
+// Profanity does ("[dnd] in a meeting") and whether the link is encrypted.
+func (b *statusBar) drawPresence(s *statusSnap, put func(string, themes.Style, int)) {
+	if s.conn != "online" {
+		put(esc(s.conn), b.connStyle(s.conn), -1)
+		return
+	}
+	show := s.show
+	if show == "" {
+		show = "online"
+	}
+	put(esc("["+show+"]"), b.theme.Status, -1)
+	if s.status != "" {
+		put(" "+esc(s.status), b.theme.Status, -1)
+	}
+	if s.tls == "" {
+		put(" unencrypted", b.theme.StatusHighlight, -1)
+		return
+	}
+	put(" "+esc(s.tls), b.theme.Status, -1)
 }
 
 func (b *statusBar) connStyle(conn string) themes.Style {

@@ -38,6 +38,7 @@ import (
 	"time"
 
 	"chat/app"
+	"chat/client"
 	"chat/command"
 	"chat/history"
 	"chat/state"
@@ -60,6 +61,8 @@ type Host interface {
 	SetPeer(jid string)
 	History(account, peer string, before int64, n int, done func([]history.Message, error))
 	Commands() *command.Table[*app.App]
+	// OwnPresence is the presence we send on account, if it is connected.
+	OwnPresence(account string) (client.Presence, bool)
 }
 
 // Options configure a UI.
