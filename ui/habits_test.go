@@ -90,3 +90,38 @@ func TestStatusBarShowsOwnPresence(t *testing.T) {
 	r.event(event.ConnState{Header: event.At(me), State: event.Online, JID: me + "/ui", Server: "127.0.0.1:5222", Mechanism: "PLAIN"})
 	statusRow("[dnd] in a meeting unencrypted")
 }
+
+// TestWrappedLinesHang: a long message wraps under its text, not at
+// column 0, and again so when the terminal is resized.
+func TestWrappedLinesHang(t *testing.T) {
+	r := newRig(t, 80, 20, nil)
+	r.contacts()
+	r.typ("/win bob@example.org")
+	r.enter()
+	r.waitTitle("2 bob@example.org")
+	long := strings.Repeat("lorem ipsum ", 12) + "finis"
+	r.event(incoming("bob@example.org", long))
+	check := func() {
+		t.Helper()
+		rows := r.waitFor("finis")
+		start := -1
+		for i, row := range rows {
+			if strings.Contains(row, "<Bob> lorem") {
+				start = i
+			}
+		}
+		if start < 0 {
+			t.Fatalf("no message row:\n%s", strings.Join(rows, "\n"))
+		}
+		for i := start + 1; i < len(rows) && !strings.Contains(rows[i-1], "finis"); i++ {
+			if !strings.HasPrefix(rows[i], indent) || rows[i][len(indent)] == ' ' {
+				t.Fatalf("row %d of the message does not start under the text:\n%s", i-start, strings.Join(rows, "\n"))
+			}
+		}
+	}
+	check()
+	r.resize(60, 20)
+	r.waitUntil("the narrower layout", func(rows []string) bool { return len(rows[0]) <= 60 && strings.Contains(strings.Join(rows, "\n"), "finis") })
+	r.settle()
+	check()
+}
