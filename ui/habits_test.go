@@ -121,7 +121,9 @@ func TestWrappedLinesHang(t *testing.T) {
 	}
 	check()
 	r.resize(60, 20)
-	r.waitUntil("the narrower layout", func(rows []string) bool { return len(rows[0]) <= 60 && strings.Contains(strings.Join(rows, "\n"), "finis") })
+	r.waitUntil("the narrower layout", func(rows []string) bool {
+		return len(rows[0]) <= 60 && strings.Contains(strings.Join(rows, "\n"), "finis")
+	})
 	r.settle()
 	check()
 }
