@@ -324,7 +324,7 @@ func (a *App) cmdHelp(args []string) error {
 		a.info("", "%s", h)
 		return nil
 	}
-	text := a.cmds.Summary() + "\nA line without / is sent to the conversation opened with /msg JID. Start a line with // to send text beginning with /."
+	text := a.cmds.Summary() + "\nA line without / is sent to the conversation opened with /msg JID. Start a line with // to send text beginning with /.\nIn a conversation, lines marked -!- are local command output: not sent, not saved."
 	if len(a.opts.HelpTopics) > 0 {
 		topics := make([]string, 0, len(a.opts.HelpTopics))
 		for t := range a.opts.HelpTopics {

@@ -127,3 +127,33 @@ func TestWrappedLinesHang(t *testing.T) {
 	r.settle()
 	check()
 }
+
+// TestCommandOutputMarkedLocal: output asked for in a conversation is
+// marked as local there, and plain in the console.
+func TestCommandOutputMarkedLocal(t *testing.T) {
+	r := newRig(t, 100, 24, nil)
+	r.contacts()
+	r.typ("/win bob@example.org")
+	r.enter()
+	r.waitTitle("2 bob@example.org")
+	r.event(incoming("bob@example.org", "hi there"))
+	r.typ("/wins")
+	r.enter()
+	rows := r.waitFor("buffers:")
+	for _, row := range rows {
+		if strings.Contains(row, "buffers:") && !strings.Contains(row, localMark+"buffers:") {
+			t.Errorf("command output in a conversation is not marked local: %q", row)
+		}
+		if strings.Contains(row, "hi there") && strings.Contains(row, localMark) {
+			t.Errorf("a message is marked local: %q", row)
+		}
+	}
+	r.typ("/win 1")
+	r.enter()
+	rows = r.waitTitle("1 console")
+	for _, row := range rows {
+		if strings.Contains(row, localMark) {
+			t.Errorf("console output is marked local: %q", row)
+		}
+	}
+}

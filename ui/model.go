@@ -38,6 +38,7 @@ type line struct {
 	spans []xhtml.Span // the message's styled spans, once rendered; nil before
 	high  bool         // mentions us
 	id    int64        // history row, 0 if not loaded from history
+	local bool         // command output shown in a conversation: not part of it
 }
 
 // activity levels, lowest to highest.
@@ -224,11 +225,14 @@ func (m *model) consoleLine(kind lineKind, text string) {
 }
 
 // output shows command output or an error: in the console, and in the
-// current conversation too so that it is seen where it was asked for.
+// current conversation too so that it is seen where it was asked for,
+// marked there as local output (it is not part of the conversation, and
+// only messages are saved in the history).
 func (m *model) output(kind lineKind, at time.Time, text string) {
 	l := line{at: at, kind: kind, text: text}
 	m.add(m.bufs[0], l, lvlNone)
 	if m.cur != 0 {
+		l.local = true
 		m.add(m.current(), l, lvlNone)
 	}
 }

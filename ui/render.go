@@ -93,9 +93,16 @@ func newDay(prev, t time.Time, first bool) bool {
 // indent is the width of "15:04 ": continuation lines start under the text.
 const indent = "      "
 
+// localMark starts command output shown in a conversation buffer, so that
+// it is not taken for part of the conversation.
+const localMark = "-!- "
+
 func (m *model) renderLine(l *line, styled bool, p richPalette) string {
 	th := m.theme
 	ts := tag(th.Time) + l.at.Local().Format("15:04") + reset + " "
+	if l.local {
+		ts += tag(th.Notice) + localMark + reset
+	}
 	switch l.kind {
 	case kindAction:
 		return ts + tag(th.Action) + "* " + esc(l.nick) + " " + richText(m.spansOf(l, styled), tag(th.Action), p) + reset
