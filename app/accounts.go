@@ -89,7 +89,7 @@ func (a *App) passwordFound(acct account.Account, pw, source string, err error) 
 	}
 	if err == nil {
 		a.info(j, "password for %s from %s", j, source)
-		if source != account.SourceKeyring && source != account.SourcePasswordCommand && !contains(a.savePending, j) {
+		if source != account.SourceKeyring && source != account.SourcePasswordCommand && !contains(a.savePending, j) && a.opts.Secrets.CanSave() {
 			a.info(j, "tip: start with --save-password to keep it in the OS keyring (service %q)", account.KeyringService)
 		}
 		err = a.start(acct, pw)

@@ -102,7 +102,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if useTUI(f, stdout) {
 		return runTUI(ctx, f, opts, stderr)
 	}
-	opts.View, opts.Secrets = headless.New(stdout, f.json), secrets(stderr)
+	opts.View, opts.Secrets = headless.New(stdout, f.json), secrets(stderr, f.dataDir)
 	a, code := startApp(f, opts, stderr)
 	if a == nil {
 		return code

@@ -95,6 +95,9 @@ func TestHeadlessJSONSession(t *testing.T) {
 	if !strings.Contains(stderr, "no OS keyring") {
 		t.Errorf("stderr does not explain the keyring fallback: %q", stderr)
 	}
+	if r, ok := find(recs, func(r headless.Record) bool { return strings.Contains(r.Text, "--save-password") }); ok {
+		t.Errorf("with no keyring the output still suggests --save-password: %+v", r)
+	}
 
 	isIncoming := func(r headless.Record) bool { return r.Kind == "message" && !r.Outgoing }
 	recs, code, _ = runChat(t, bin, alice, apass, "/info\n", isIncoming)

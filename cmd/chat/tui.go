@@ -40,7 +40,7 @@ func runTUI(ctx context.Context, f flags, opts app.Options, stderr io.Writer) in
 		fmt.Fprintln(stderr, "chat:", err)
 		return 2
 	}
-	sec := secrets(stderr)
+	sec := secrets(stderr, f.dataDir)
 	var a *app.App
 	// The password sources run on the app's workers: their notice goes to
 	// the console through the loop (stderr would scribble over the screen),
