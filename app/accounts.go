@@ -35,6 +35,10 @@ func (a *App) connectDefault() {
 // engine starts when it is found.
 func (a *App) connect(j string) error {
 	if e, ok := a.engines[j]; ok {
+		if c := a.state.Account(j).Conn; c.State == event.Online {
+			a.info(j, "%s is already online (as %s); /disconnect first to connect again", j, c.JID)
+			return nil
+		}
 		e.Connect()
 		return nil
 	}

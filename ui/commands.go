@@ -187,7 +187,12 @@ func (m *model) cmdRoster(a *app.App, args []string) error {
 }
 
 func (m *model) cmdScrollback() {
+	if m.current().key.console() {
+		m.output(kindNotice, time.Now(), "the console has no history: /scrollback loads older messages in a conversation")
+		return
+	}
 	if !m.older(m.current()) {
 		m.viewTouched = true // nothing older: the view learns it is done
+		m.output(kindNotice, time.Now(), "no older messages in the history")
 	}
 }

@@ -30,7 +30,7 @@ func (u *UI) Show(ev event.Event) {
 	case event.Roster:
 		m.rosterDirty = true
 		if !e.Unchanged {
-			m.consoleLine(kindNotice, fmt.Sprintf("%s: roster of %d contacts", e.Account, len(e.Items)))
+			m.consoleLine(kindNotice, fmt.Sprintf("%s: roster of %s", e.Account, plural(len(e.Items), "contact")))
 		}
 	case event.RosterPush:
 		m.rosterDirty = true
@@ -179,6 +179,14 @@ func connText(e event.ConnState) string {
 		out += ": " + e.Err
 	}
 	return out
+}
+
+// plural is "1 contact", "2 contacts".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func orWord(s, def string) string {

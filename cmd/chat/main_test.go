@@ -171,3 +171,10 @@ func TestUntrustedCertificateRefused(t *testing.T) {
 		t.Errorf("output does not show the fingerprint %s:\n%s", srv.Fingerprint(), out)
 	}
 }
+
+func TestVersionFlag(t *testing.T) {
+	var out, errs bytes.Buffer
+	if code := run([]string{"--version"}, strings.NewReader(""), &out, &errs); code != 0 || !strings.HasPrefix(out.String(), "chat ") {
+		t.Fatalf("chat --version: exit %d, stdout %q, stderr %q", code, out.String(), errs.String())
+	}
+}
