@@ -10,8 +10,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"path/filepath"
+	"runtime/debug"
 	"syscall"
 
 	"chat/account"
