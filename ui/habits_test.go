@@ -157,3 +157,34 @@ func TestCommandOutputMarkedLocal(t *testing.T) {
 		}
 	}
 }
+
+// TestRosterRequestsNotTwice: a contact already in the roster who asks to
+// subscribe is shown once, marked; our own pending request is not shown
+// as offline.
+func TestRosterRequestsNotTwice(t *testing.T) {
+	r := newRig(t, 100, 24, nil)
+	r.event(event.Roster{Header: event.At(me), Version: "1", Items: []event.RosterItem{
+		{JID: "bob@example.org", Name: "Bob", Subscription: "to", Groups: []string{"Friends"}},
+		{JID: "erin@example.org", Name: "Erin", Subscription: "none", Ask: "subscribe"},
+	}})
+	r.event(event.Subscription{Header: event.At(me), From: "bob@example.org", Type: "subscribe"})
+	r.event(event.Subscription{Header: event.At(me), From: "frank@example.org", Type: "subscribe"})
+	rows := strings.Join(r.waitFor("frank@example.org"), "\n")
+	if n := strings.Count(rows, "│ ? Bob") + strings.Count(rows, "│ ● Bob") + strings.Count(rows, "│ · Bob") + strings.Count(rows, "│ ? bob@"); n != 1 {
+		t.Errorf("bob's request shows %d times, want once in his group:\n%s", n, rows)
+	}
+	if !strings.Contains(rows, "│ … Erin") {
+		t.Errorf("our pending request to erin is not marked:\n%s", rows)
+	}
+}
+
+// TestAddSaysUpdatedOnce: the two pushes /add causes read differently.
+func TestAddSaysUpdatedOnce(t *testing.T) {
+	r := newRig(t, 160, 24, nil)
+	r.event(event.RosterPush{Header: event.At(me), Item: event.RosterItem{JID: "erin@example.org"}})
+	r.event(event.RosterPush{Header: event.At(me), Item: event.RosterItem{JID: "erin@example.org", Ask: "subscribe"}})
+	rows := strings.Join(r.waitFor("waiting for an answer"), "\n")
+	if n := strings.Count(rows, "erin@example.org updated"); n != 1 {
+		t.Errorf("%d lines say erin was updated, want 1:\n%s", n, rows)
+	}
+}

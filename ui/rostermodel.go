@@ -33,6 +33,7 @@ type rosterRow struct {
 	show   string
 	online bool
 	ask    bool // a subscription request waiting for an answer
+	asked  bool // our own request to see their presence, not answered yet
 }
 
 const (
@@ -63,7 +64,9 @@ func (m *model) rosterSnap() *rosterSnap {
 		if online {
 			s.on++
 		}
-		r := rosterRow{jid: c.Item.JID, label: c.Label(), show: p.Show, online: online}
+		_, asks := acct.Requests[c.Item.JID]
+		r := rosterRow{jid: c.Item.JID, label: c.Label(), show: p.Show, online: online, ask: asks,
+			asked: c.Item.Ask == "subscribe" && c.Item.Subscription != "to" && c.Item.Subscription != "both"}
 		gs := c.Item.Groups
 		if len(gs) == 0 {
 			gs = []string{noGroup}
@@ -99,12 +102,14 @@ func (m *model) rosterSnap() *rosterSnap {
 }
 
 func requestRows(acct *state.Account) []rosterRow {
-	if len(acct.Requests) == 0 {
-		return nil
-	}
 	jids := make([]string, 0, len(acct.Requests))
 	for j := range acct.Requests {
-		jids = append(jids, j)
+		if _, known := acct.Contacts[j]; !known { // a contact asking is marked in its group
+			jids = append(jids, j)
+		}
+	}
+	if len(jids) == 0 {
+		return nil
 	}
 	slices.Sort(jids)
 	rows := []rosterRow{{group: requestsGroup, count: strconv.Itoa(len(jids))}}

@@ -34,11 +34,7 @@ func (u *UI) Show(ev event.Event) {
 		}
 	case event.RosterPush:
 		m.rosterDirty = true
-		verb := "updated"
-		if e.Item.Subscription == "remove" {
-			verb = "removed"
-		}
-		m.consoleLine(kindNotice, fmt.Sprintf("%s: contact %s %s (subscription %s)", e.Account, e.Item.JID, verb, orWord(e.Item.Subscription, "none")))
+		m.consoleLine(kindNotice, e.Account+": "+pushText(e.Item))
 	case event.Error:
 		text := e.Text
 		if e.Context != "" {
@@ -179,6 +175,19 @@ func connText(e event.ConnState) string {
 		out += ": " + e.Err
 	}
 	return out
+}
+
+// pushText describes a roster push. /add makes two (the item, then our
+// subscription request): the second says the request is pending rather
+// than "updated" again.
+func pushText(it event.RosterItem) string {
+	switch {
+	case it.Subscription == "remove":
+		return "contact " + it.JID + " removed"
+	case it.Ask == "subscribe":
+		return fmt.Sprintf("contact %s: asked to see their presence, waiting for an answer (subscription %s)", it.JID, orWord(it.Subscription, "none"))
+	}
+	return fmt.Sprintf("contact %s updated (subscription %s)", it.JID, orWord(it.Subscription, "none"))
 }
 
 // plural is "1 contact", "2 contacts".
