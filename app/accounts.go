@@ -92,6 +92,7 @@ func (a *App) passwordFound(acct account.Account, pw, source string, err error) 
 		return // answered after /quit: nothing to connect
 	}
 	if err == nil {
+		a.notePrompted(j, source)
 		a.info(j, "password for %s from %s", j, source)
 		if source != account.SourceKeyring && source != account.SourcePasswordCommand && !contains(a.savePending, j) && a.opts.Secrets.CanSave() {
 			a.info(j, "tip: start with --save-password to keep it in the OS keyring (service %q)", account.KeyringService)

@@ -101,6 +101,7 @@ type App struct {
 	storing     bool              // a worker is handing the backlog over
 	dropped     atomic.Int64      // events post could not queue
 	savePending []string
+	prompted    map[string]bool // accounts whose password was typed at a prompt
 }
 
 // New makes an App; nothing connects until Run.
