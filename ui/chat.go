@@ -28,7 +28,7 @@ const wheelLines = 3
 
 func newChatView(s *screen) *chatView {
 	tv := tview.NewTextView().SetDynamicColors(true).SetRegions(false).
-		SetWrap(true).SetWordWrap(true).SetScrollable(true)
+		SetWrap(false).SetScrollable(true) // hang wraps
 	tv.ScrollToEnd()
 	return &chatView{TextView: tv, s: s}
 }
@@ -82,7 +82,7 @@ func (c *chatView) write(lines []string) {
 		if c.lines > 0 {
 			w.Write([]byte{'\n'})
 		}
-		w.Write([]byte(hang(l, c.wrapW)))
+		w.Write([]byte(keepJoined(hang(l, c.wrapW))))
 		c.lines++
 	}
 }
@@ -91,7 +91,7 @@ func (c *chatView) write(lines []string) {
 func (c *chatView) wrapped(lines []string) string {
 	out := make([]string, len(lines))
 	for i, l := range lines {
-		out[i] = hang(l, c.wrapW)
+		out[i] = keepJoined(hang(l, c.wrapW))
 	}
 	return strings.Join(out, "\n")
 }

@@ -131,9 +131,9 @@ func hungView(lines []string, w, h int) []string {
 		for j, p := range parts {
 			parts[j] = escape(p)
 		}
-		hung[i] = hang(strings.Join(parts, "\n"), w)
+		hung[i] = keepJoined(hang(strings.Join(parts, "\n"), w))
 	}
-	tv := tview.NewTextView().SetDynamicColors(true).SetRegions(false).SetWrap(true).SetWordWrap(true).SetScrollable(true)
+	tv := tview.NewTextView().SetDynamicColors(true).SetRegions(false).SetWrap(false).SetScrollable(true)
 	tv.SetText(strings.Join(hung, "\n"))
 	tv.ScrollToEnd()
 	tv.SetRect(0, 0, w, h)
