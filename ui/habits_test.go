@@ -188,3 +188,19 @@ func TestAddSaysUpdatedOnce(t *testing.T) {
 		t.Errorf("%d lines say erin was updated, want 1:\n%s", n, rows)
 	}
 }
+
+// TestConsoleNotesPresenceAndMessages: the console says when a contact's
+// presence changes (not the burst at login) and when a message arrives in
+// a buffer not in view.
+func TestConsoleNotesPresenceAndMessages(t *testing.T) {
+	r := newRig(t, 120, 30, nil)
+	r.contacts() // bob available, carol away: remembered, not printed
+	r.event(event.Presence{Header: event.At(me), From: "bob@example.org/phone", Available: true, Show: "dnd", Status: "busy"})
+	r.waitFor("bob@example.org/phone is dnd: busy")
+	r.event(incoming("carol@example.org", "are you there?"))
+	r.waitFor("new message from Carol (window 2)")
+	rows := strings.Join(r.screen(), "\n")
+	if strings.Contains(rows, "carol@example.org/pc is away") {
+		t.Errorf("the login burst is printed:\n%s", rows)
+	}
+}

@@ -88,7 +88,11 @@ func (m *model) message(e event.Message) {
 		// The buffer's first page of history already holds it: count it only.
 		b.lines = b.lines[:len(b.lines)-1]
 	}
+	first := b != m.current() && b.unread == 0
 	m.add(b, l, level)
+	if !e.Outgoing && first && b.unread > 0 {
+		m.consoleLine(kindNotice, fmt.Sprintf("new message from %s (window %d)", m.nickOf(k), m.find(k)+1))
+	}
 	switch {
 	case !e.Outgoing:
 		m.alert(b, l)
@@ -114,11 +118,7 @@ func same(a, b line) bool {
 func (m *model) presence(e event.Presence) {
 	m.rosterDirty = true
 	peer := bare(e.From)
-	if peer == e.Account {
-		return
-	}
-	i := m.find(bufKey{e.Account, peer})
-	if i < 0 || e.Error != "" {
+	if peer == e.Account || e.Error != "" {
 		return
 	}
 	what := "offline"
@@ -129,7 +129,31 @@ func (m *model) presence(e event.Presence) {
 	if e.Status != "" {
 		text += ": " + e.Status
 	}
+	m.consolePresence(e.Account, e.From, what, text)
+	i := m.find(bufKey{e.Account, peer})
+	if i < 0 {
+		return
+	}
 	m.add(m.bufs[i], line{at: e.Time, kind: kindNotice, text: text}, lvlNone)
+}
+
+// consolePresence notes a contact's presence change in the console, as
+// Profanity does; the first presence of each resource (the burst at
+// login) is only remembered.
+func (m *model) consolePresence(account, from, what, text string) {
+	if m.shows == nil {
+		m.shows = map[string]string{}
+	}
+	key := account + " " + from
+	prev, seen := m.shows[key]
+	if what == "offline" {
+		delete(m.shows, key)
+	} else {
+		m.shows[key] = what
+	}
+	if seen && prev != what || seen && what == "offline" {
+		m.consoleLine(kindNotice, text)
+	}
 }
 
 func (m *model) subscription(e event.Subscription) {
