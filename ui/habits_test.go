@@ -204,3 +204,19 @@ func TestConsoleNotesPresenceAndMessages(t *testing.T) {
 		t.Errorf("the login burst is printed:\n%s", rows)
 	}
 }
+
+// TestNarrowTerminalHidesRoster: below rosterHideCols the chat gets the
+// whole width; wider again, the roster comes back.
+func TestNarrowTerminalHidesRoster(t *testing.T) {
+	r := newRig(t, 100, 20, nil)
+	r.contacts()
+	r.waitFor("● me@example.org")
+	r.resize(40, 20)
+	// The console line rewrapped to the whole width (with the roster's
+	// 18 columns taken it could not hold this row).
+	r.waitUntil("the chat at 40 columns", func(rows []string) bool {
+		return slices.Contains(rows, indent+"me@example.org/ui via")
+	})
+	r.resize(100, 20)
+	r.waitFor("● me@example.org")
+}
