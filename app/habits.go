@@ -26,7 +26,7 @@ var habitAliases = [][2]string{
 	{"prefs", "set"},
 	{"log", "history"},
 	{"url", "links"},
-	{"j", "join"}, {"part", "leave"},
+	{"j", "join"}, // /join, /part and /leave are the room commands' own
 	{"st", "status"},
 }
 
