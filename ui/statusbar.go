@@ -50,7 +50,16 @@ func (b *statusBar) Draw(scr tcell.Screen) {
 		scr.SetContent(x+i, y, ' ', nil, base)
 	}
 	b.hits = b.hits[:0]
+	hint := b.hint
+	if hint == "" && b.scrolled {
+		hint = "-- more below (PgDn) --"
+	}
 	end := x + w
+	if hint != "" { // the hint keeps its room: the left side is cut instead
+		hw := min(w, tview.TaggedStringWidth(esc(hint))+1)
+		tview.Print(scr, tag(th.StatusHighlight)+esc(hint)+" "+reset, end-hw, y, hw, tview.AlignRight, tcell.ColorDefault)
+		end -= hw + 1
+	}
 	put := func(text string, st themes.Style, buf int) {
 		if x >= end {
 			return
@@ -82,13 +91,6 @@ func (b *statusBar) Draw(scr tcell.Screen) {
 			put(",", th.Status, -1)
 		}
 		put(strconv.Itoa(i+1), b.levelStyle(it.activity), i)
-	}
-	hint := b.hint
-	if hint == "" && b.scrolled {
-		hint = "-- more below (PgDn) --"
-	}
-	if hint != "" && x < end {
-		tview.Print(scr, tag(th.StatusHighlight)+esc(hint)+" "+reset, x, y, end-x, tview.AlignRight, tcell.ColorDefault)
 	}
 }
 
