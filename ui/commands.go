@@ -30,8 +30,8 @@ func (u *UI) Commands() []cmd {
 			Run: func(*app.App, []string) error { m.cmdClear(); return nil }},
 		{Name: "theme", MaxArgs: 1, Usage: "[NAME]", Help: "switch the colour theme, or list the themes",
 			Run: func(_ *app.App, args []string) error { return m.cmdTheme(args) }},
-		{Name: "roster", MaxArgs: 2, Rest: true, Usage: "[show|hide|toggle|filter] [TEXT]",
-			Help: "list the contacts; or show, hide or toggle the roster pane, or filter it by TEXT",
+		{Name: "roster", MaxArgs: 2, Rest: true, Usage: "[show|hide|toggle|filter TEXT|by presence|group]",
+			Help: "list the contacts; or show, hide or toggle the roster pane, filter it by TEXT, or group it by presence (as Profanity does) or by roster group",
 			Run:  m.cmdRoster},
 		{Name: "links", Help: "list this buffer's links, numbered from the oldest",
 			Run: func(*app.App, []string) error { m.cmdLinks(); return nil }},
@@ -177,8 +177,18 @@ func (m *model) cmdRoster(a *app.App, args []string) error {
 			f = strings.TrimSpace(args[1])
 		}
 		m.filter, shown = &f, true
+	case "by":
+		by := ""
+		if len(args) == 2 {
+			by = strings.ToLower(strings.TrimSpace(args[1]))
+		}
+		if by != "presence" && by != "group" {
+			return fmt.Errorf("unknown %q: use /roster by presence or /roster by group", by)
+		}
+		m.byPresence, m.rosterDirty = by == "presence", true
+		m.output(kindNotice, time.Now(), "roster grouped by "+by)
 	default:
-		return fmt.Errorf("unknown %q: use /roster show, hide, toggle or filter TEXT", args[0])
+		return fmt.Errorf("unknown %q: use /roster show, hide, toggle, filter TEXT or by presence|group", args[0])
 	}
 	if shown != m.rosterShown {
 		m.rosterShown, m.shownChanged = shown, true

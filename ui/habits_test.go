@@ -220,3 +220,22 @@ func TestNarrowTerminalHidesRoster(t *testing.T) {
 	r.resize(100, 20)
 	r.waitFor("● me@example.org")
 }
+
+// TestRosterByPresence: /roster by presence groups the pane as Profanity
+// does, with counts; /roster by group goes back.
+func TestRosterByPresence(t *testing.T) {
+	r := newRig(t, 100, 24, nil)
+	r.contacts()
+	r.waitFor("Friends 2/2")
+	r.typ("/roster by presence")
+	r.enter()
+	rows := strings.Join(r.waitFor("Online 1/1"), "\n")
+	for _, want := range []string{"Away 1/1", "Offline 0/1"} {
+		if !strings.Contains(rows, want) {
+			t.Errorf("no %q heading:\n%s", want, rows)
+		}
+	}
+	r.typ("/roster by group")
+	r.enter()
+	r.waitFor("Friends 2/2")
+}

@@ -78,6 +78,7 @@ type model struct {
 	styled      bool              // styling was on at the last frame
 	nicks       map[string]string // jid → nick tag, for the current theme
 	shows       map[string]string // full JID → its last presence word, for the console
+	byPresence  bool              // the roster pane groups by presence, not by roster group
 
 	// what changed since the last frame
 	reset                                                        bool // the chat view gets the whole current buffer

@@ -68,7 +68,10 @@ func (m *model) rosterSnap() *rosterSnap {
 		r := rosterRow{jid: c.Item.JID, label: c.Label(), show: p.Show, online: online, ask: asks,
 			asked: c.Item.Ask == "subscribe" && c.Item.Subscription != "to" && c.Item.Subscription != "both"}
 		gs := c.Item.Groups
-		if len(gs) == 0 {
+		switch {
+		case m.byPresence:
+			gs = []string{presenceGroup(p.Show, online)}
+		case len(gs) == 0:
 			gs = []string{noGroup}
 		}
 		for _, g := range gs {
@@ -82,6 +85,9 @@ func (m *model) rosterSnap() *rosterSnap {
 		names = append(names, g)
 	}
 	sort.Slice(names, func(i, j int) bool { // named groups A–Z, the ungrouped last
+		if m.byPresence {
+			return presenceRank(names[i]) < presenceRank(names[j])
+		}
 		if (names[i] == noGroup) != (names[j] == noGroup) {
 			return names[j] == noGroup
 		}
@@ -118,3 +124,26 @@ func requestRows(acct *state.Account) []rosterRow {
 	}
 	return rows
 }
+
+// presenceGroups are the headings of the roster grouped by presence, in
+// their order.
+var presenceGroups = []string{"Chat", "Online", "Away", "Extended away", "Busy", "Offline"}
+
+func presenceGroup(show string, online bool) string {
+	if !online {
+		return "Offline"
+	}
+	switch show {
+	case "chat":
+		return "Chat"
+	case "away":
+		return "Away"
+	case "xa":
+		return "Extended away"
+	case "dnd":
+		return "Busy"
+	}
+	return "Online"
+}
+
+func presenceRank(g string) int { return slices.Index(presenceGroups, g) }
