@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/zalando/go-keyring"
@@ -47,6 +49,9 @@ type Secrets struct {
 	// Notice receives, once per Secrets, one sentence saying that no OS
 	// keyring exists and what is used instead; nil drops it.
 	Notice func(string)
+	// NoticeFile, if set, makes that notice once per machine: it is given
+	// only while the file does not exist, and the file is made then.
+	NoticeFile string
 	// RunCommand runs password_command and returns its output; nil means
 	// RunShell.
 	RunCommand func(ctx context.Context, cmdline string) (string, error)
@@ -55,7 +60,13 @@ type Secrets struct {
 	KeyringTimeout time.Duration
 
 	noticeOnce sync.Once
+	missing    atomic.Bool // a keyring call found no keyring service
 }
+
+// CanSave reports whether a password could be saved in the keyring: there
+// is one, and no call has found it missing. --save-password tips depend on
+// it.
+func (s *Secrets) CanSave() bool { return s.Keyring != nil && !s.missing.Load() }
 
 // NewSecrets returns a Secrets using the OS keyring and the real
 // environment, with no prompt and no notice; set those fields as needed.
@@ -138,20 +149,36 @@ func (s *Secrets) fromKeyring(ctx context.Context, user string) (pw, why string,
 	case errors.Is(err, keyring.ErrNotFound), errors.Is(err, ErrNotStored):
 		return "", "no entry for " + user, nil
 	case IsNoKeyring(err):
-		s.notice(err)
+		s.missing.Store(true)
+		s.notice()
 		return "", "unavailable: " + err.Error(), nil
 	default:
 		return "", "error" + lockedHint(err) + ": " + err.Error(), nil
 	}
 }
 
-// notice tells the user, once, that there is no keyring.
-func (s *Secrets) notice(err error) {
+// noKeyringNotice is what the user is told, once, when there is no keyring.
+const noKeyringNotice = "no OS keyring available on this machine, so passwords come from password_command, $" + PasswordEnv + " or a prompt"
+
+// notice tells the user, once (once per machine with NoticeFile), that
+// there is no keyring. The reason is in the error when no source has a
+// password.
+func (s *Secrets) notice() {
 	s.noticeOnce.Do(func() {
-		if s.Notice != nil {
-			why := strings.TrimPrefix(err.Error(), ErrNoKeyring.Error()+": ")
-			s.Notice("no OS keyring available (no Secret Service on D-Bus: " + why +
-				"); falling back to password_command, $" + PasswordEnv + ", then a prompt")
+		if s.Notice == nil {
+			return
+		}
+		if s.NoticeFile != "" {
+			if _, err := os.Stat(s.NoticeFile); err == nil {
+				return
+			}
+		}
+		s.Notice(noKeyringNotice)
+		if s.NoticeFile != "" {
+			// Failing to write it only means the notice comes again next time.
+			if PrivateDir(filepath.Dir(s.NoticeFile)) == nil {
+				_ = os.WriteFile(s.NoticeFile, []byte(noKeyringNotice+"\n"), 0o600)
+			}
 		}
 	})
 }

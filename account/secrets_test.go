@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -153,8 +154,42 @@ func TestPasswordUnavailableKeyringNoticesOnce(t *testing.T) {
 	if len(h.notices) != 1 {
 		t.Fatalf("notices = %q, want exactly one", h.notices)
 	}
-	if !strings.Contains(h.notices[0], "no OS keyring available") || !strings.Contains(h.notices[0], "falling back") {
+	if !strings.Contains(h.notices[0], "no OS keyring") || !strings.Contains(h.notices[0], "passwords come from") {
 		t.Errorf("notice %q is not the expected sentence", h.notices[0])
+	}
+	if strings.Contains(h.notices[0], "\n") || strings.Count(h.notices[0], ".") > 1 || len(h.notices[0]) > 120 {
+		t.Errorf("notice %q is not one short sentence", h.notices[0])
+	}
+	if s.CanSave() {
+		t.Error("CanSave with no keyring: a --save-password tip would not work")
+	}
+}
+
+func TestNoKeyringNoticeOncePerMachine(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "state", "keyring-notice")
+	var notices []string
+	for range 2 { // two runs of the program
+		h := &harness{kr: &fakeKeyring{err: errNoBus}, env: map[string]string{"CHAT_PASSWORD": "env"}}
+		s := h.secrets()
+		s.NoticeFile = file
+		if _, _, err := s.Password(context.Background(), alice); err != nil {
+			t.Fatal(err)
+		}
+		notices = append(notices, h.notices...)
+	}
+	if len(notices) != 1 {
+		t.Fatalf("notices over two runs = %q, want one", notices)
+	}
+}
+
+func TestCanSaveWithKeyring(t *testing.T) {
+	h := &harness{kr: &fakeKeyring{}, env: map[string]string{"CHAT_PASSWORD": "env"}}
+	s := h.secrets()
+	if _, _, err := s.Password(context.Background(), alice); err != nil {
+		t.Fatal(err)
+	}
+	if !s.CanSave() {
+		t.Error("CanSave false with a working keyring")
 	}
 }
 

@@ -35,6 +35,10 @@ func (a *App) connectDefault() {
 // engine starts when it is found.
 func (a *App) connect(j string) error {
 	if e, ok := a.engines[j]; ok {
+		if c := a.state.Account(j).Conn; c.State == event.Online {
+			a.info(j, "%s is already online (as %s); /disconnect first to connect again", j, c.JID)
+			return nil
+		}
 		e.Connect()
 		return nil
 	}
@@ -88,8 +92,9 @@ func (a *App) passwordFound(acct account.Account, pw, source string, err error) 
 		return // answered after /quit: nothing to connect
 	}
 	if err == nil {
+		a.notePrompted(j, source)
 		a.info(j, "password for %s from %s", j, source)
-		if source != account.SourceKeyring && source != account.SourcePasswordCommand && !contains(a.savePending, j) {
+		if source != account.SourceKeyring && source != account.SourcePasswordCommand && !contains(a.savePending, j) && a.opts.Secrets.CanSave() {
 			a.info(j, "tip: start with --save-password to keep it in the OS keyring (service %q)", account.KeyringService)
 		}
 		err = a.start(acct, pw)

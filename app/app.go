@@ -101,7 +101,8 @@ type App struct {
 	storing     bool              // a worker is handing the backlog over
 	dropped     atomic.Int64      // events post could not queue
 	savePending []string
-	proto       *protoState // the everyday protocol's memory (protocol_state.go)
+	proto       *protoState     // the everyday protocol's memory (protocol_state.go)
+	prompted    map[string]bool // accounts whose password was typed at a prompt
 }
 
 // New makes an App; nothing connects until Run.

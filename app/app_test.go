@@ -48,7 +48,7 @@ func TestChatThroughCommandsWritesHistory(t *testing.T) {
 	fa.app.Queue("/history " + bob.jid + " 5")
 	fa.view.expect(t, "/history output", isInfo("<me> hello from a command"))
 	fa.app.Queue("/search plain line")
-	fa.view.expect(t, "/search output", isInfo("1 messages match"))
+	fa.view.expect(t, "/search output", isInfo("1 message matches"))
 	fa.app.Queue("/info")
 	fa.view.expect(t, "/info output", isInfo("SASL SCRAM-SHA-"))
 

@@ -23,10 +23,11 @@ type cmd = command.Command[*App]
 func commandTable(extra []cmd) (*command.Table[*App], error) {
 	all := append(builtins(), protocolCommands()...)
 	all = append(all, roomCommands()...) // rooms.go
+	all = append(all, habitCommands()...)
 	for _, e := range extra {
 		all = slices.DeleteFunc(all, func(c cmd) bool { return strings.EqualFold(c.Name, e.Name) })
 	}
-	return command.New(append(all, extra...)...)
+	return command.New(withAliases(append(all, extra...))...)
 }
 
 func builtins() []cmd {
@@ -35,13 +36,13 @@ func builtins() []cmd {
 		cmd{Name: "disconnect", MaxArgs: 1, Usage: "[JID]", Help: "go offline and stop reconnecting", Run: (*App).cmdDisconnect},
 		cmd{Name: "account", MaxArgs: 1, Usage: "[JID]", Help: "show the accounts, or pick the one commands act on", Run: (*App).cmdAccount},
 		cmd{Name: "msg", MinArgs: 1, MaxArgs: 2, Rest: true, Usage: "JID [TEXT]", Help: "send a message, or make JID the conversation plain lines go to", Run: (*App).cmdMsg},
-		cmd{Name: "status", MinArgs: 1, MaxArgs: 2, Rest: true, Usage: "available|chat|away|dnd|xa [TEXT]", Help: "set your presence and status text", Run: (*App).cmdStatus},
+		cmd{Name: "status", MaxArgs: 2, Rest: true, Usage: "[available|chat|away|dnd|xa [TEXT]]", Help: "show, or set, your presence and status text", Run: (*App).cmdStatus},
 		cmd{Name: "add", MinArgs: 1, MaxArgs: 3, Usage: "JID [NAME] [GROUP]", Help: "add a contact to the roster and ask to see their presence", Run: (*App).cmdAdd},
 		cmd{Name: "remove", MinArgs: 1, MaxArgs: 1, Usage: "JID", Help: "remove a contact and cancel subscriptions both ways", Run: (*App).cmdRemove},
 		cmd{Name: "auth", MinArgs: 2, MaxArgs: 2, Usage: "allow|deny|request JID", Help: "answer or make a subscription request", Run: (*App).cmdAuth},
 		cmd{Name: "roster", MaxArgs: 0, Usage: "", Help: "list contacts with their presence", Run: (*App).cmdRoster},
 		cmd{Name: "info", MaxArgs: 1, Usage: "[JID]", Help: "connection details of an account, or presence details of a contact", Run: (*App).cmdInfo},
-		cmd{Name: "history", MinArgs: 1, MaxArgs: 2, Usage: "JID [N]", Help: "print the last N (default 20) messages with JID", Run: (*App).cmdHistory},
+		cmd{Name: "history", MaxArgs: 2, Usage: "[JID] [N]", Help: "print the last N (default 20) messages with JID (default: the open conversation)", Run: (*App).cmdHistory},
 		cmd{Name: "search", MinArgs: 1, MaxArgs: 1, Rest: true, Usage: "TEXT", Help: "full-text search of the history", Run: (*App).cmdSearch},
 		cmd{Name: "set", MaxArgs: 2, Usage: "[NAME [on|off]]", Help: "show or change a setting: styling, xhtml_out, chatstates, markers, receipts", Run: (*App).cmdSet},
 		cmd{Name: "xhtml", MinArgs: 1, MaxArgs: 1, Rest: true, Usage: "XHTML", Help: "send hand-written XHTML-IM (e.g. <p>hi <strong>you</strong></p>) to the open conversation", Run: (*App).cmdXHTML},
@@ -156,6 +157,9 @@ func (a *App) cmdMsg(args []string) error {
 }
 
 func (a *App) cmdStatus(args []string) error {
+	if len(args) == 0 {
+		return a.showStatus()
+	}
 	show := args[0]
 	switch show {
 	case "available", "online":
@@ -175,6 +179,17 @@ func (a *App) cmdStatus(args []string) error {
 	}
 	e.SetPresence(p)
 	a.info(e.Account(), "status: %s %s", orWord(show, "available"), p.Status)
+	return nil
+}
+
+// showStatus prints the presence we send (what /status alone does).
+func (a *App) showStatus() error {
+	e, err := a.engine("")
+	if err != nil {
+		return err
+	}
+	p := e.CurrentPresence()
+	a.info(e.Account(), "status: %s %s", orWord(p.Show, "available"), p.Status)
 	return nil
 }
 
@@ -246,7 +261,7 @@ func (a *App) cmdRoster([]string) error {
 func (a *App) ShowRoster() {
 	acct := a.state.Account(a.current)
 	var b strings.Builder
-	fmt.Fprintf(&b, "roster of %s (%d contacts)", acct.JID, len(acct.Contacts))
+	fmt.Fprintf(&b, "roster of %s (%s)", acct.JID, plural(len(acct.Contacts), "contact"))
 	for _, c := range acct.Sorted() {
 		p, online := c.Best()
 		show := "offline"
@@ -291,12 +306,12 @@ func (a *App) cmdInfo(args []string) error {
 	c := acct.Conn
 	text := fmt.Sprintf("account %s: %s", acct.JID, c.State)
 	if c.State == event.Online {
-		text += fmt.Sprintf("\n  bound as %s\n  server %s\n  TLS %s\n  SASL %s", c.JID, c.Server, c.TLS, c.Mechanism)
+		text += fmt.Sprintf("\n  bound as %s\n  server %s\n  %s\n  SASL %s", c.JID, c.Server, orWord(c.TLS, "not encrypted (no TLS)"), c.Mechanism)
 	}
 	if c.Err != "" {
 		text += "\n  last error: " + c.Err
 	}
-	text += fmt.Sprintf("\n  roster version %q, %d contacts", acct.RosterVersion, len(acct.Contacts))
+	text += fmt.Sprintf("\n  roster version %q, %s", acct.RosterVersion, plural(len(acct.Contacts), "contact"))
 	a.info(acct.JID, "%s", text)
 	return nil
 }
@@ -307,7 +322,11 @@ func (a *App) contactInfo(j string) error {
 	if !ok {
 		return fmt.Errorf("%s is not in the roster of %s", j, acct.JID)
 	}
-	text := fmt.Sprintf("%s name %q subscription %s", j, c.Item.Name, orWord(c.Item.Subscription, "none"))
+	text := j
+	if c.Item.Name != "" {
+		text += fmt.Sprintf(" name %q", c.Item.Name)
+	}
+	text += " subscription " + orWord(c.Item.Subscription, "none")
 	for full, p := range c.Resources {
 		text += fmt.Sprintf("\n  %s %s priority %d %s", full, orWord(p.Show, "available"), p.Priority, p.Status)
 	}
@@ -328,7 +347,7 @@ func (a *App) cmdHelp(args []string) error {
 		a.info("", "%s", h)
 		return nil
 	}
-	text := a.cmds.Summary() + "\nA line without / is sent to the conversation opened with /msg JID. Start a line with // to send text beginning with /."
+	text := a.cmds.Summary() + "\nA line without / is sent to the conversation opened with /msg JID. Start a line with // to send text beginning with /.\nIn a conversation, lines marked -!- are local command output: not sent, not saved."
 	if len(a.opts.HelpTopics) > 0 {
 		topics := make([]string, 0, len(a.opts.HelpTopics))
 		for t := range a.opts.HelpTopics {
@@ -355,6 +374,14 @@ func parseJID(s string) (string, error) {
 		return "", fmt.Errorf("%q is not a valid JID: %w", s, err)
 	}
 	return j, nil
+}
+
+// plural is "1 contact", "2 contacts".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func orWord(s, def string) string {

@@ -136,6 +136,7 @@ func (a *App) connState(c event.ConnState) {
 	case c.State == event.Reconnecting, c.State == event.Offline && c.Fatal:
 		if c.Fatal {
 			a.forget(c.Account)
+			a.askAgain(c)
 		}
 		if !a.ready {
 			a.code = ExitLogin

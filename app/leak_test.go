@@ -27,7 +27,7 @@ func TestNoGoroutineOutlivesRun(t *testing.T) {
 		return ok && m.Account == bob.jid && !m.Outgoing && m.Body == "hello me"
 	})
 	f.app.Queue("/history " + bob.jid)
-	f.view.expect(t, "a history query (a worker)", isInfo("messages with "+bob.jid))
+	f.view.expect(t, "a history query (a worker)", isInfo("1 message with "+bob.jid))
 	if code := f.quit(t); code != ExitOK {
 		t.Fatalf("exit code %d", code)
 	}

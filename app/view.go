@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"chat/client"
 	"chat/history"
 )
 
@@ -56,4 +57,14 @@ func (a *App) History(account, peer string, before int64, n int, done func([]his
 		})
 		return func() { done(msgs, err) }
 	})
+}
+
+// OwnPresence is the presence we send on account (Show "" is available),
+// if the account has an engine. Loop only.
+func (a *App) OwnPresence(account string) (client.Presence, bool) {
+	e, ok := a.engines[account]
+	if !ok {
+		return client.Presence{}, false
+	}
+	return e.CurrentPresence(), true
 }

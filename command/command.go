@@ -138,7 +138,7 @@ func (t *Table[E]) All() []Command[E] { return slices.Clone(t.cmds) }
 func (t *Table[E]) Help(name string) (string, error) {
 	c, ok := t.Lookup(name)
 	if !ok {
-		return "", unknown(name)
+		return "", t.unknown(name)
 	}
 	var b strings.Builder
 	b.WriteString("usage: " + c.UsageLine())
@@ -152,8 +152,8 @@ func (t *Table[E]) Help(name string) (string, error) {
 }
 
 // Summary lists every command on its own line, sorted by name, with the
-// help texts aligned: "/msg JID [TEXT]  send a message". There is no final
-// newline.
+// help texts aligned: "/msg JID [TEXT]  send a message (also /m)", aliases
+// named after the help text. There is no final newline.
 func (t *Table[E]) Summary() string {
 	width := 0
 	for _, c := range t.cmds {
@@ -162,12 +162,16 @@ func (t *Table[E]) Summary() string {
 	lines := make([]string, len(t.cmds))
 	for i, c := range t.cmds {
 		u := c.UsageLine()
-		if c.Help == "" {
+		help := c.Help
+		if len(c.Aliases) > 0 {
+			help = strings.TrimSpace(help + " (also /" + strings.Join(c.Aliases, ", /") + ")")
+		}
+		if help == "" {
 			lines[i] = u
 			continue
 		}
 		pad := strings.Repeat(" ", width-utf8.RuneCountInString(u))
-		lines[i] = u + pad + "  " + c.Help
+		lines[i] = u + pad + "  " + help
 	}
 	return strings.Join(lines, "\n")
 }

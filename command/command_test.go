@@ -107,7 +107,8 @@ func TestRunErrors(t *testing.T) {
 	}{
 		{"/foo bar", "unknown command /foo (try /help)", false, ErrUnknown},
 		{"/", "unknown command / (try /help)", false, ErrUnknown},
-		{"/ms bob", "unknown command /ms (try /help)", false, ErrUnknown}, // no prefixes
+		{"/ms bob", "unknown command /ms: did you mean /msg? (/help lists them all)", false, ErrUnknown}, // no prefixes
+		{"/qiut", "unknown command /qiut: did you mean /quit? (/help lists them all)", false, ErrUnknown},
 		{"/msg", "usage: /msg JID [TEXT]", true, nil},
 		{"/M", "usage: /msg JID [TEXT]", true, nil},
 		{"/quit now", "usage: /quit", true, nil},
@@ -225,7 +226,7 @@ func TestSummary(t *testing.T) {
 		"/add JID [NAME] [GROUP...]  add a contact",
 		"/fail",
 		"/help [COMMAND]             list commands",
-		"/msg JID [TEXT]             send a message",
+		"/msg JID [TEXT]             send a message (also /m, /query)",
 		"/quit                       leave",
 		"/status SHOW [TEXT]         set your presence",
 	}, "\n")
@@ -247,6 +248,18 @@ func TestComplete(t *testing.T) {
 	for prefix, want := range cases {
 		if got := tab.Complete(prefix); !reflect.DeepEqual(got, want) {
 			t.Errorf("Complete(%q) = %q, want %q", prefix, got, want)
+		}
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	tab := testTable(t)
+	for in, want := range map[string]string{
+		"qiut": "quit", "quti": "quit", "QUIT": "quit", "stauts": "status", "sttus": "status",
+		"hepl": "help", "querry": "query", "ms": "msg", "xyzzy": "", "": "", "q": "m", "statusbar": "",
+	} {
+		if got := tab.Suggest(in); got != want {
+			t.Errorf("Suggest(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

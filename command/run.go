@@ -31,10 +31,6 @@ type UsageError struct {
 
 func (e *UsageError) Error() string { return "usage: " + e.Usage }
 
-func unknown(name string) error {
-	return fmt.Errorf("%w /%s (try /help)", ErrUnknown, strings.TrimPrefix(name, "/"))
-}
-
 // Literal returns the text a non-command line stands for: "//text" is the
 // literal text "/text"; any other line is returned as is.
 func Literal(line string) string {
@@ -67,7 +63,7 @@ func (t *Table[E]) Run(env E, line string) error {
 	name, rest := splitName(line[1:])
 	c, ok := t.Lookup(name)
 	if !ok {
-		return unknown(name)
+		return t.unknown(name)
 	}
 	args, err := parseArgs(rest, c.MaxArgs, c.Rest)
 	if err != nil {

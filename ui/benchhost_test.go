@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"chat/app"
+	"chat/client"
 	"chat/command"
 	"chat/event"
 	"chat/history"
@@ -50,6 +51,8 @@ func (h *syncHost) SetCurrent(string) bool             { return true }
 func (h *syncHost) Peer() string                       { return h.peer }
 func (h *syncHost) SetPeer(j string)                   { h.peer = j }
 func (h *syncHost) Commands() *command.Table[*app.App] { return h.cmds }
+
+func (h *syncHost) OwnPresence(string) (client.Presence, bool) { return client.Presence{}, false }
 
 func (h *syncHost) History(_, peer string, before int64, n int, done func([]history.Message, error)) {
 	all := h.history[peer]

@@ -16,9 +16,11 @@ type chatView struct {
 	*tview.TextView
 	s       *screen
 	key     bufKey
-	lines   int  // lines written since the last reset (0: the view is empty)
-	loading bool // an older page was asked for and has not come yet
-	done    bool // no older history
+	lines   int      // lines written since the last reset (0: the view is empty)
+	loading bool     // an older page was asked for and has not come yet
+	done    bool     // no older history
+	raw     []string // the lines as rendered, before hang wraps them
+	wrapW   int      // the width raw was wrapped to (0: not yet drawn)
 }
 
 // wheelLines is how far one step of the mouse wheel scrolls.
@@ -26,7 +28,7 @@ const wheelLines = 3
 
 func newChatView(s *screen) *chatView {
 	tv := tview.NewTextView().SetDynamicColors(true).SetRegions(false).
-		SetWrap(true).SetWordWrap(true).SetScrollable(true)
+		SetWrap(false).SetScrollable(true) // hang wraps
 	tv.ScrollToEnd()
 	return &chatView{TextView: tv, s: s}
 }
@@ -44,11 +46,13 @@ func (c *chatView) apply(v *viewFrame) {
 	case v.reset && v.keep:
 		row, _ := c.GetScrollOffset()
 		before := c.GetWrappedLineCount()
-		c.SetText(strings.Join(v.lines, "\n"))
+		c.raw = append(c.raw[:0], v.lines...)
+		c.SetText(c.wrapped(v.lines))
 		c.ScrollTo(max(0, row+c.GetWrappedLineCount()-before), 0)
 		c.lines = len(v.lines)
 	case v.reset || v.clear:
-		c.SetText(strings.Join(v.lines, "\n"))
+		c.raw = append(c.raw[:0], v.lines...)
+		c.SetText(c.wrapped(v.lines))
 		c.lines = len(v.lines)
 		if v.reset {
 			c.ScrollToEnd()
@@ -71,15 +75,42 @@ func (c *chatView) write(lines []string) {
 	if len(lines) == 0 {
 		return
 	}
+	c.raw = append(c.raw, lines...)
 	w := c.BatchWriter()
 	defer w.Close()
 	for _, l := range lines {
 		if c.lines > 0 {
 			w.Write([]byte{'\n'})
 		}
-		w.Write([]byte(l))
+		w.Write([]byte(keepJoined(hang(l, c.wrapW))))
 		c.lines++
 	}
+}
+
+// wrapped joins lines, each wrapped with a hanging indent.
+func (c *chatView) wrapped(lines []string) string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = keepJoined(hang(l, c.wrapW))
+	}
+	return strings.Join(out, "\n")
+}
+
+// Draw wraps the lines again when the width has changed, then draws.
+func (c *chatView) Draw(scr tcell.Screen) {
+	if _, _, w, _ := c.GetInnerRect(); w != c.wrapW {
+		row, _ := c.GetScrollOffset()
+		_, _, _, height := c.GetInnerRect()
+		atEnd := row+height >= c.GetWrappedLineCount()
+		c.wrapW = w
+		c.SetText(c.wrapped(c.raw))
+		if atEnd {
+			c.ScrollToEnd()
+		} else {
+			c.ScrollTo(row, 0)
+		}
+	}
+	c.TextView.Draw(scr)
 }
 
 // scroll moves the view by n rows (negative: up). Past the top it asks

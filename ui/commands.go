@@ -24,14 +24,14 @@ func (u *UI) Commands() []cmd {
 			Run:  func(_ *app.App, args []string) error { return m.cmdWin(args[0]) }},
 		{Name: "wins", Aliases: []string{"windows"}, Help: "list the buffers",
 			Run: func(*app.App, []string) error { m.cmdWins(); return nil }},
-		{Name: "close", MaxArgs: 1, Usage: "[N]", Help: "close this buffer, or buffer N (the console stays)",
+		{Name: "close", MaxArgs: 1, Usage: "[N|JID]", Help: "close this buffer, buffer N, or the conversation with JID (the console stays)",
 			Run: func(_ *app.App, args []string) error { return m.cmdClose(args) }},
 		{Name: "clear", Help: "clear this buffer's lines (the history is kept)",
 			Run: func(*app.App, []string) error { m.cmdClear(); return nil }},
 		{Name: "theme", MaxArgs: 1, Usage: "[NAME]", Help: "switch the colour theme, or list the themes",
 			Run: func(_ *app.App, args []string) error { return m.cmdTheme(args) }},
-		{Name: "roster", MaxArgs: 2, Rest: true, Usage: "[show|hide|toggle|filter] [TEXT]",
-			Help: "list the contacts; or show, hide or toggle the roster pane, or filter it by TEXT",
+		{Name: "roster", MaxArgs: 2, Rest: true, Usage: "[show|hide|toggle|filter TEXT|by presence|group]",
+			Help: "list the contacts; or show, hide or toggle the roster pane, filter it by TEXT, or group it by presence (as Profanity does) or by roster group",
 			Run:  m.cmdRoster},
 		{Name: "links", Help: "list this buffer's links, numbered from the oldest",
 			Run: func(*app.App, []string) error { m.cmdLinks(); return nil }},
@@ -105,7 +105,10 @@ func (m *model) cmdClose(args []string) error {
 	if len(args) == 1 {
 		n, ok := m.number(args[0])
 		if !ok {
-			return fmt.Errorf("no buffer %s", args[0])
+			n, ok = m.byJID(args[0])
+		}
+		if !ok {
+			return fmt.Errorf("no buffer %s (see /wins)", args[0])
 		}
 		i = n
 	}
@@ -114,6 +117,15 @@ func (m *model) cmdClose(args []string) error {
 	}
 	m.close(i)
 	return nil
+}
+
+// byJID finds the buffer of the conversation with j on the current account.
+func (m *model) byJID(j string) (int, bool) {
+	if m.host == nil {
+		return 0, false
+	}
+	i := m.find(bufKey{m.host.Current(), strings.ToLower(bare(j))})
+	return i, i >= 0
 }
 
 func (m *model) cmdClear() {
@@ -165,8 +177,18 @@ func (m *model) cmdRoster(a *app.App, args []string) error {
 			f = strings.TrimSpace(args[1])
 		}
 		m.filter, shown = &f, true
+	case "by":
+		by := ""
+		if len(args) == 2 {
+			by = strings.ToLower(strings.TrimSpace(args[1]))
+		}
+		if by != "presence" && by != "group" {
+			return fmt.Errorf("unknown %q: use /roster by presence or /roster by group", by)
+		}
+		m.byPresence, m.rosterDirty = by == "presence", true
+		m.output(kindNotice, time.Now(), "roster grouped by "+by)
 	default:
-		return fmt.Errorf("unknown %q: use /roster show, hide, toggle or filter TEXT", args[0])
+		return fmt.Errorf("unknown %q: use /roster show, hide, toggle, filter TEXT or by presence|group", args[0])
 	}
 	if shown != m.rosterShown {
 		m.rosterShown, m.shownChanged = shown, true
@@ -175,7 +197,12 @@ func (m *model) cmdRoster(a *app.App, args []string) error {
 }
 
 func (m *model) cmdScrollback() {
+	if m.current().key.console() {
+		m.output(kindNotice, time.Now(), "the console has no history: /scrollback loads older messages in a conversation")
+		return
+	}
 	if !m.older(m.current()) {
 		m.viewTouched = true // nothing older: the view learns it is done
+		m.output(kindNotice, time.Now(), "no older messages in the history")
 	}
 }

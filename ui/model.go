@@ -45,6 +45,7 @@ type line struct {
 	outgoing bool   // a message we sent
 	edited   bool   // replaced by a correction
 	mark     int    // markNone, markReceived or markDisplayed
+	local    bool   // command output shown in a conversation: not part of it
 }
 
 // activity levels, lowest to highest.
@@ -84,6 +85,8 @@ type model struct {
 	styled      bool                 // styling was on at the last frame
 	nicks       map[string]string    // jid → nick tag, for the current theme
 	rooms       map[bufKey]*roomInfo // room buffers (room.go)
+	shows       map[string]string    // full JID → its last presence word, for the console
+	byPresence  bool                 // the roster pane groups by presence, not by roster group
 
 	// what changed since the last frame
 	reset                                                        bool // the chat view gets the whole current buffer
@@ -236,11 +239,14 @@ func (m *model) consoleLine(kind lineKind, text string) {
 }
 
 // output shows command output or an error: in the console, and in the
-// current conversation too so that it is seen where it was asked for.
+// current conversation too so that it is seen where it was asked for,
+// marked there as local output (it is not part of the conversation, and
+// only messages are saved in the history).
 func (m *model) output(kind lineKind, at time.Time, text string) {
 	l := line{at: at, kind: kind, text: text}
 	m.add(m.bufs[0], l, lvlNone)
 	if m.cur != 0 {
+		l.local = true
 		m.add(m.current(), l, lvlNone)
 	}
 }

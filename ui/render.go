@@ -93,9 +93,16 @@ func newDay(prev, t time.Time, first bool) bool {
 // indent is the width of "15:04 ": continuation lines start under the text.
 const indent = "      "
 
+// localMark starts command output shown in a conversation buffer, so that
+// it is not taken for part of the conversation.
+const localMark = "-!- "
+
 func (m *model) renderLine(l *line, styled bool, p richPalette) string {
 	th := m.theme
 	ts := tag(th.Time) + l.at.Local().Format("15:04") + reset + " "
+	if l.local {
+		ts += tag(th.Notice) + localMark + reset
+	}
 	switch l.kind {
 	case kindAction:
 		return ts + tag(th.Action) + "* " + esc(l.nick) + " " + richText(m.spansOf(l, styled), tag(th.Action), p) + reset
@@ -167,6 +174,8 @@ func (m *model) title() string {
 // statusSnap is the status bar's data.
 type statusSnap struct {
 	account, conn string
+	show, status  string // our own presence (show "" = online) while online
+	tls           string // the link's TLS version while online, "" if none
 	current       int
 	items         []statusItem
 	unread        map[string]int // peer → unread count, for the roster pane
@@ -184,6 +193,12 @@ func (m *model) statusSnap() *statusSnap {
 		s.conn = string(event.Offline)
 		if a, ok := m.host.State().Lookup(s.account); ok {
 			s.conn = string(a.Conn.State)
+			if a.Conn.State == event.Online {
+				s.tls = a.Conn.TLS
+			}
+		}
+		if p, ok := m.host.OwnPresence(s.account); ok {
+			s.show, s.status = p.Show, p.Status
 		}
 	}
 	for _, b := range m.bufs {

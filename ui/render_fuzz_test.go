@@ -51,7 +51,7 @@ func checkRender(t *testing.T, body, html, name, res, status string) {
 	m := u.m
 
 	x, y, w, h := u.s.chat.GetInnerRect()
-	want := plainView(strings.Join(plainLines(m, m.current()), "\n"), w, h, true)
+	want := hungView(plainLines(m, m.current()), w, h)
 	for i := range h {
 		if got := strings.TrimRight(cut(s, y+i, x, w), " "); got != want[i] {
 			t.Fatalf("chat row %d reads %q, want %q\nscreen:\n%s", i, got, want[i], s)
@@ -116,6 +116,30 @@ func plainView(text string, w, h int, wrap bool) []string {
 	sim.Show()
 	s := takeShot(sim)
 	return s.rows
+}
+
+// hungView is plainView of lines wrapped as the chat view wraps them,
+// with a hanging indent.
+func hungView(lines []string, w, h int) []string {
+	sim := tcell.NewSimulationScreen("UTF-8")
+	_ = sim.Init()
+	defer sim.Fini()
+	sim.SetSize(w, h)
+	hung := make([]string, len(lines))
+	for i, l := range lines {
+		parts := strings.Split(l, "\n")
+		for j, p := range parts {
+			parts[j] = escape(p)
+		}
+		hung[i] = keepJoined(hang(strings.Join(parts, "\n"), w))
+	}
+	tv := tview.NewTextView().SetDynamicColors(true).SetRegions(false).SetWrap(false).SetScrollable(true)
+	tv.SetText(strings.Join(hung, "\n"))
+	tv.ScrollToEnd()
+	tv.SetRect(0, 0, w, h)
+	tv.Draw(sim)
+	sim.Show()
+	return takeShot(sim).rows
 }
 
 // shown is what a one-line field looks like, shownLines a text of lines.

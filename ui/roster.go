@@ -167,8 +167,11 @@ func (r *rosterPane) drawRow(scr tcell.Screen, row rosterRow, x, y, w int, selec
 	}
 	ps := th.Presence.Show(row.show, row.online)
 	sym := esc(string(ps.Symbol))
-	if row.ask {
-		sym = "?"
+	switch {
+	case row.ask:
+		sym = "?" // they ask to see our presence
+	case row.asked && !row.online:
+		sym = "…" // we asked to see theirs: not offline, pending
 	}
 	if selected {
 		st := cellStyle(textStyle(th), th.RosterSelected)

@@ -33,6 +33,7 @@ type rosterRow struct {
 	show   string
 	online bool
 	ask    bool // a subscription request waiting for an answer
+	asked  bool // our own request to see their presence, not answered yet
 }
 
 const (
@@ -63,9 +64,14 @@ func (m *model) rosterSnap() *rosterSnap {
 		if online {
 			s.on++
 		}
-		r := rosterRow{jid: c.Item.JID, label: c.Label() + m.typing(acct.JID, c.Item.JID), show: p.Show, online: online}
+		_, asks := acct.Requests[c.Item.JID]
+		r := rosterRow{jid: c.Item.JID, label: c.Label() + m.typing(acct.JID, c.Item.JID), show: p.Show, online: online, ask: asks,
+			asked: c.Item.Ask == "subscribe" && c.Item.Subscription != "to" && c.Item.Subscription != "both"}
 		gs := c.Item.Groups
-		if len(gs) == 0 {
+		switch {
+		case m.byPresence:
+			gs = []string{presenceGroup(p.Show, online)}
+		case len(gs) == 0:
 			gs = []string{noGroup}
 		}
 		for _, g := range gs {
@@ -79,6 +85,9 @@ func (m *model) rosterSnap() *rosterSnap {
 		names = append(names, g)
 	}
 	sort.Slice(names, func(i, j int) bool { // named groups A–Z, the ungrouped last
+		if m.byPresence {
+			return presenceRank(names[i]) < presenceRank(names[j])
+		}
 		if (names[i] == noGroup) != (names[j] == noGroup) {
 			return names[j] == noGroup
 		}
@@ -99,12 +108,14 @@ func (m *model) rosterSnap() *rosterSnap {
 }
 
 func requestRows(acct *state.Account) []rosterRow {
-	if len(acct.Requests) == 0 {
-		return nil
-	}
 	jids := make([]string, 0, len(acct.Requests))
 	for j := range acct.Requests {
-		jids = append(jids, j)
+		if _, known := acct.Contacts[j]; !known { // a contact asking is marked in its group
+			jids = append(jids, j)
+		}
+	}
+	if len(jids) == 0 {
+		return nil
 	}
 	slices.Sort(jids)
 	rows := []rosterRow{{group: requestsGroup, count: strconv.Itoa(len(jids))}}
@@ -113,3 +124,26 @@ func requestRows(acct *state.Account) []rosterRow {
 	}
 	return rows
 }
+
+// presenceGroups are the headings of the roster grouped by presence, in
+// their order.
+var presenceGroups = []string{"Chat", "Online", "Away", "Extended away", "Busy", "Offline"}
+
+func presenceGroup(show string, online bool) string {
+	if !online {
+		return "Offline"
+	}
+	switch show {
+	case "chat":
+		return "Chat"
+	case "away":
+		return "Away"
+	case "xa":
+		return "Extended away"
+	case "dnd":
+		return "Busy"
+	}
+	return "Online"
+}
+
+func presenceRank(g string) int { return slices.Index(presenceGroups, g) }

@@ -35,6 +35,10 @@ const (
 	maxInputRows  = 6
 	minRosterCols = 18
 	maxRosterCols = 32
+	// Below rosterHideCols columns the roster pane is hidden so that the
+	// chat keeps room (it comes back when the terminal is wider; /roster
+	// and Alt+R still decide when there is room).
+	rosterHideCols = 60
 )
 
 func newScreen(u *UI, th *themes.Theme) *screen {
@@ -104,7 +108,7 @@ func (w *watchScreen) PollEvent() tcell.Event {
 func (s *screen) layout(scr tcell.Screen) {
 	w, _ := scr.Size()
 	cols := 0
-	if s.rosterShown {
+	if s.rosterShown && w >= rosterHideCols {
 		cols = min(max(w/4, minRosterCols), maxRosterCols)
 	}
 	s.middle.ResizeItem(s.roster, cols, 0)

@@ -50,7 +50,16 @@ func (b *statusBar) Draw(scr tcell.Screen) {
 		scr.SetContent(x+i, y, ' ', nil, base)
 	}
 	b.hits = b.hits[:0]
+	hint := b.hint
+	if hint == "" && b.scrolled {
+		hint = "-- more below (PgDn) --"
+	}
 	end := x + w
+	if hint != "" { // the hint keeps its room: the left side is cut instead
+		hw := min(w, tview.TaggedStringWidth(esc(hint))+1)
+		tview.Print(scr, tag(th.StatusHighlight)+esc(hint)+" "+reset, end-hw, y, hw, tview.AlignRight, tcell.ColorDefault)
+		end -= hw + 1
+	}
 	put := func(text string, st themes.Style, buf int) {
 		if x >= end {
 			return
@@ -64,7 +73,7 @@ func (b *statusBar) Draw(scr tcell.Screen) {
 	s := b.snap
 	if s.account != "" {
 		put(" "+esc(s.account)+" ", th.Status, -1)
-		put(esc(s.conn), b.connStyle(s.conn), -1)
+		b.drawPresence(s, put)
 	}
 	if s.current < len(s.items) {
 		put(" │ ", th.Status, -1)
@@ -83,13 +92,28 @@ func (b *statusBar) Draw(scr tcell.Screen) {
 		}
 		put(strconv.Itoa(i+1), b.levelStyle(it.activity), i)
 	}
-	hint := b.hint
-	if hint == "" && b.scrolled {
-		hint = "-- more below (PgDn) --"
+}
+
+// drawPresence draws the connection state, or once online our presence as
+// Profanity does ("[dnd] in a meeting") and whether the link is encrypted.
+func (b *statusBar) drawPresence(s *statusSnap, put func(string, themes.Style, int)) {
+	if s.conn != "online" {
+		put(esc(s.conn), b.connStyle(s.conn), -1)
+		return
 	}
-	if hint != "" && x < end {
-		tview.Print(scr, tag(th.StatusHighlight)+esc(hint)+" "+reset, x, y, end-x, tview.AlignRight, tcell.ColorDefault)
+	show := s.show
+	if show == "" {
+		show = "online"
 	}
+	put(esc("["+show+"]"), b.theme.Status, -1)
+	if s.status != "" {
+		put(" "+esc(s.status), b.theme.Status, -1)
+	}
+	if s.tls == "" {
+		put(" unencrypted", b.theme.StatusHighlight, -1)
+		return
+	}
+	put(" "+esc(s.tls), b.theme.Status, -1)
 }
 
 func (b *statusBar) connStyle(conn string) themes.Style {

@@ -38,6 +38,7 @@ import (
 	"time"
 
 	"chat/app"
+	"chat/client"
 	"chat/command"
 	"chat/history"
 	"chat/state"
@@ -64,6 +65,8 @@ type Host interface {
 	// Typing tells the loop ours, from any goroutine.
 	PeerChatState(account, peer string) string
 	Typing(peer, state string)
+	// OwnPresence is the presence we send on account, if it is connected.
+	OwnPresence(account string) (client.Presence, bool)
 }
 
 // Options configure a UI.

@@ -30,15 +30,11 @@ func (u *UI) Show(ev event.Event) {
 	case event.Roster:
 		m.rosterDirty = true
 		if !e.Unchanged {
-			m.consoleLine(kindNotice, fmt.Sprintf("%s: roster of %d contacts", e.Account, len(e.Items)))
+			m.consoleLine(kindNotice, fmt.Sprintf("%s: roster of %s", e.Account, plural(len(e.Items), "contact")))
 		}
 	case event.RosterPush:
 		m.rosterDirty = true
-		verb := "updated"
-		if e.Item.Subscription == "remove" {
-			verb = "removed"
-		}
-		m.consoleLine(kindNotice, fmt.Sprintf("%s: contact %s %s (subscription %s)", e.Account, e.Item.JID, verb, orWord(e.Item.Subscription, "none")))
+		m.consoleLine(kindNotice, e.Account+": "+pushText(e.Item))
 	case event.Error:
 		text := e.Text
 		if e.Context != "" {
@@ -105,7 +101,11 @@ func (m *model) message(e event.Message) {
 		// The buffer's first page of history already holds it: count it only.
 		b.lines = b.lines[:len(b.lines)-1]
 	}
+	first := b != m.current() && b.unread == 0
 	m.add(b, l, level)
+	if !e.Outgoing && first && b.unread > 0 {
+		m.consoleLine(kindNotice, fmt.Sprintf("new message from %s (window %d)", m.nickOf(k), m.find(k)+1))
+	}
 	switch {
 	case !e.Outgoing:
 		m.alert(b, l)
@@ -131,11 +131,7 @@ func same(a, b line) bool {
 func (m *model) presence(e event.Presence) {
 	m.rosterDirty = true
 	peer := bare(e.From)
-	if peer == e.Account {
-		return
-	}
-	i := m.find(bufKey{e.Account, peer})
-	if i < 0 || e.Error != "" {
+	if peer == e.Account || e.Error != "" {
 		return
 	}
 	what := "offline"
@@ -146,7 +142,31 @@ func (m *model) presence(e event.Presence) {
 	if e.Status != "" {
 		text += ": " + e.Status
 	}
+	m.consolePresence(e.Account, e.From, what, text)
+	i := m.find(bufKey{e.Account, peer})
+	if i < 0 {
+		return
+	}
 	m.add(m.bufs[i], line{at: e.Time, kind: kindNotice, text: text}, lvlNone)
+}
+
+// consolePresence notes a contact's presence change in the console, as
+// Profanity does; the first presence of each resource (the burst at
+// login) is only remembered.
+func (m *model) consolePresence(account, from, what, text string) {
+	if m.shows == nil {
+		m.shows = map[string]string{}
+	}
+	key := account + " " + from
+	prev, seen := m.shows[key]
+	if what == "offline" {
+		delete(m.shows, key)
+	} else {
+		m.shows[key] = what
+	}
+	if seen && prev != what || seen && what == "offline" {
+		m.consoleLine(kindNotice, text)
+	}
 }
 
 func (m *model) subscription(e event.Subscription) {
@@ -192,6 +212,27 @@ func connText(e event.ConnState) string {
 		out += ": " + e.Err
 	}
 	return out
+}
+
+// pushText describes a roster push. /add makes two (the item, then our
+// subscription request): the second says the request is pending rather
+// than "updated" again.
+func pushText(it event.RosterItem) string {
+	switch {
+	case it.Subscription == "remove":
+		return "contact " + it.JID + " removed"
+	case it.Ask == "subscribe":
+		return fmt.Sprintf("contact %s: asked to see their presence, waiting for an answer (subscription %s)", it.JID, orWord(it.Subscription, "none"))
+	}
+	return fmt.Sprintf("contact %s updated (subscription %s)", it.JID, orWord(it.Subscription, "none"))
+}
+
+// plural is "1 contact", "2 contacts".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func orWord(s, def string) string {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"syscall"
 
 	"chat/account"
@@ -22,7 +23,7 @@ import (
 
 type flags struct {
 	config, account, server, tlsCA, dataDir, script, listen string
-	directTLS, headless, json, savePassword, local          bool
+	directTLS, headless, json, savePassword, local, version bool
 	commands                                                listFlag
 }
 
@@ -47,6 +48,7 @@ func parseFlags(args []string) (flags, error) {
 	fs.BoolVar(&f.local, "local", false, "try it with no account: start the embedded server on this machine and log in to it")
 	fs.StringVar(&f.listen, "listen", "127.0.0.1:0", "with --local: the address the embedded server listens on")
 	fs.BoolVar(&f.savePassword, "save-password", false, "store the password in the OS keyring after a good login")
+	fs.BoolVar(&f.version, "version", false, "print the version and leave")
 	if err := fs.Parse(args); err != nil {
 		return f, err
 	}
@@ -71,6 +73,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "chat:", err)
 		return 2
+	}
+	if f.version {
+		fmt.Fprintln(stdout, "chat", version())
+		return 0
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -102,7 +108,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if useTUI(f, stdout) {
 		return runTUI(ctx, f, opts, stderr)
 	}
-	opts.View, opts.Secrets = headless.New(stdout, f.json), secrets(stderr)
+	opts.View, opts.Secrets = headless.New(stdout, f.json), secrets(stderr, f.dataDir)
 	a, code := startApp(f, opts, stderr)
 	if a == nil {
 		return code
@@ -219,4 +225,25 @@ func scriptLines(f flags) ([]string, error) {
 		}
 	}
 	return append(lines, f.commands...), nil
+}
+
+// version is the module version and VCS revision the binary was built
+// from, as far as the build recorded them.
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown version)"
+	}
+	v := bi.Main.Version
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			v += " " + s.Value[:min(12, len(s.Value))]
+		case "vcs.modified":
+			if s.Value == "true" {
+				v += "+modified"
+			}
+		}
+	}
+	return v + " " + bi.GoVersion
 }

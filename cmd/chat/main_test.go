@@ -95,6 +95,9 @@ func TestHeadlessJSONSession(t *testing.T) {
 	if !strings.Contains(stderr, "no OS keyring") {
 		t.Errorf("stderr does not explain the keyring fallback: %q", stderr)
 	}
+	if r, ok := find(recs, func(r headless.Record) bool { return strings.Contains(r.Text, "--save-password") }); ok {
+		t.Errorf("with no keyring the output still suggests --save-password: %+v", r)
+	}
 
 	isIncoming := func(r headless.Record) bool { return r.Kind == "message" && !r.Outgoing }
 	recs, code, _ = runChat(t, bin, alice, apass, "/info\n", isIncoming)
@@ -166,5 +169,12 @@ func TestUntrustedCertificateRefused(t *testing.T) {
 	}
 	if !bytes.Contains(out, []byte(srv.Fingerprint())) {
 		t.Errorf("output does not show the fingerprint %s:\n%s", srv.Fingerprint(), out)
+	}
+}
+
+func TestVersionFlag(t *testing.T) {
+	var out, errs bytes.Buffer
+	if code := run([]string{"--version"}, strings.NewReader(""), &out, &errs); code != 0 || !strings.HasPrefix(out.String(), "chat ") {
+		t.Fatalf("chat --version: exit %d, stdout %q, stderr %q", code, out.String(), errs.String())
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"chat/account"
 
@@ -12,13 +13,22 @@ import (
 
 // secrets wires the password sources: the OS keyring, then the account's
 // password_command, $CHAT_PASSWORD, then a prompt on the terminal.
-func secrets(stderr io.Writer) *account.Secrets {
-	return &account.Secrets{
+// The notice that there is no keyring is given once per machine: the data
+// dir (dataDir, or the default one) keeps a file saying it was.
+func secrets(stderr io.Writer, dataDir string) *account.Secrets {
+	s := &account.Secrets{
 		Keyring: account.SystemKeyring(),
 		Getenv:  os.Getenv,
 		Prompt:  promptTTY,
 		Notice:  func(s string) { fmt.Fprintln(stderr, "chat:", s) },
 	}
+	if dataDir == "" {
+		dataDir, _ = account.DefaultDataDir() // no home: the notice comes every time
+	}
+	if dataDir != "" {
+		s.NoticeFile = filepath.Join(dataDir, "no-keyring-notice")
+	}
+	return s
 }
 
 // promptTTY asks for a password on the controlling terminal, without echo.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"chat/account"
 	"chat/app"
@@ -40,14 +41,21 @@ func runTUI(ctx context.Context, f flags, opts app.Options, stderr io.Writer) in
 		fmt.Fprintln(stderr, "chat:", err)
 		return 2
 	}
-	sec := secrets(stderr)
+	sec := secrets(stderr, f.dataDir)
 	var a *app.App
 	// The password sources run on the app's workers: their notice goes to
 	// the console through the loop (stderr would scribble over the screen),
 	// their prompt through the screen's pump, which suspends it.
 	sec.Notice = func(s string) { a.Notice(s) }
+	asked := &askedPrompts{seen: map[string]bool{}}
 	sec.Prompt = func(prompt string) (pw string, err error) {
-		if !u.Suspended(func() { pw, err = promptTTY(prompt) }) {
+		// On a cleared screen, so that an earlier prompt is not left above
+		// it; asked again (the password was refused), it says so.
+		head := "\x1b[H\x1b[2J"
+		if asked.again(prompt) {
+			head += "The server refused that password.\n"
+		}
+		if !u.Suspended(func() { pw, err = promptTTY(head + prompt) }) {
 			return "", errors.New("the screen is gone")
 		}
 		return pw, err
@@ -84,4 +92,18 @@ func configSibling(cfgPath, name string) string {
 		cfgPath = p
 	}
 	return filepath.Join(filepath.Dir(cfgPath), name)
+}
+
+// askedPrompts remembers the prompts shown, to tell a repeated one.
+type askedPrompts struct {
+	mu   sync.Mutex
+	seen map[string]bool
+}
+
+func (a *askedPrompts) again(prompt string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	again := a.seen[prompt]
+	a.seen[prompt] = true
+	return again
 }
