@@ -57,7 +57,7 @@ func TestWiredToTheRealApp(t *testing.T) {
 
 	for _, c := range []struct{ line, want string }{
 		{"/help keys", "next_buffer"},
-		{"/help", "/roster [show|hide|toggle|filter TEXT|by presence|group]"},
+		{"/help roster", "/roster [show|hide|toggle|filter TEXT|by presence|group]"},
 		{"/roster", "roster of me@example.org (0 contacts)"},
 		{"/win bob@example.org", "* bob stored two"},
 		{"hi bob", "account me@example.org is not connected"},
