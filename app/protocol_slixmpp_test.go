@@ -1,16 +1,11 @@
 package app
 
 import (
-	"bufio"
-	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"chat/event"
+	"chat/internal/servertest"
 )
 
 // slixmppCorrectionScript is a third-party client (slixmpp with its
@@ -48,55 +43,8 @@ c.process(forever=False)
 // prefix, and one waiting for it to end.
 func runSlixmpp(t *testing.T, script string, u user, peer string) (wait func(prefix string) string, done func()) {
 	t.Helper()
-	py := "/usr/bin/python3"
-	if err := exec.Command(py, "-c", "import slixmpp").Run(); err != nil {
-		if os.Getenv("CHAT_REQUIRE_PEERS") == "1" {
-			t.Fatalf("slixmpp is required here but %s cannot import it: %v", py, err)
-		}
-		t.Skip("slixmpp is not installed (apt-get install python3-slixmpp)")
-	}
-	path := filepath.Join(t.TempDir(), "peer.py")
-	if err := os.WriteFile(path, []byte(script), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	t.Cleanup(cancel)
 	host, port, _ := strings.Cut(srv.Addr(), ":")
-	cmd := exec.CommandContext(ctx, py, path, u.jid+"/sli", u.pass, host, port, srv.CAFile(), peer)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	lines := make(chan string, 32)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
-	wait = func(prefix string) string {
-		t.Helper()
-		for l := range lines {
-			if strings.HasPrefix(l, prefix) {
-				return l
-			}
-		}
-		t.Fatalf("slixmpp ended before %q; stderr:\n%s", prefix, stderr.String())
-		return ""
-	}
-	done = func() {
-		t.Helper()
-		if err := cmd.Wait(); err != nil {
-			t.Errorf("slixmpp: %v; stderr:\n%s", err, stderr.String())
-		}
-	}
-	return wait, done
+	return servertest.Slixmpp(t, script, u.jid+"/sli", u.pass, host, port, srv.CAFile(), peer)
 }
 
 // TestCorrectionsBothWaysWithSlixmpp: slixmpp's correction of its own

@@ -1,16 +1,11 @@
 package client
 
 import (
-	"bufio"
-	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"chat/event"
+	"chat/internal/servertest"
 )
 
 // slixmppProtoScript is a third-party client with the everyday plugins:
@@ -61,55 +56,8 @@ c.process(forever=False)
 // prefix.
 func slixmppPeer(t *testing.T, script, user, pass, peer string) (wait func(prefix string) string, done func()) {
 	t.Helper()
-	py := "/usr/bin/python3"
-	if err := exec.Command(py, "-c", "import slixmpp").Run(); err != nil {
-		if os.Getenv("CHAT_REQUIRE_PEERS") == "1" {
-			t.Fatalf("slixmpp is required here but %s cannot import it: %v", py, err)
-		}
-		t.Skip("slixmpp is not installed (apt-get install python3-slixmpp)")
-	}
-	path := filepath.Join(t.TempDir(), "peer.py")
-	if err := os.WriteFile(path, []byte(script), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	t.Cleanup(cancel)
 	host, port, _ := strings.Cut(srv.Addr(), ":")
-	cmd := exec.CommandContext(ctx, py, path, user+"/sli", pass, host, port, srv.CAFile(), peer)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	lines := make(chan string, 32)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
-	wait = func(prefix string) string {
-		t.Helper()
-		for l := range lines {
-			if strings.HasPrefix(l, prefix) {
-				return l
-			}
-		}
-		t.Fatalf("slixmpp ended before %q; stderr:\n%s", prefix, stderr.String())
-		return ""
-	}
-	done = func() {
-		t.Helper()
-		if err := cmd.Wait(); err != nil {
-			t.Errorf("slixmpp: %v; stderr:\n%s", err, stderr.String())
-		}
-	}
-	return wait, done
+	return servertest.Slixmpp(t, script, user+"/sli", pass, host, port, srv.CAFile(), peer)
 }
 
 func TestEverydayProtocolWithSlixmpp(t *testing.T) {
